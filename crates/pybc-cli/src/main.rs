@@ -1,0 +1,153 @@
+//! `pybc`: show the bytecode Python really runs, for any version.
+//!
+//! The binary only parses arguments, reads inputs and reports errors; the
+//! work is done by the library crates.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use pybc_dis::{CodeAddresses, Dialect, TextOptions, TextPrinter};
+use pybc_marshal::{loads, Pyc};
+use pybc_model::Object;
+use pybc_versions::PyVersion;
+
+mod compile;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pybc",
+    version,
+    about = "Disassemble Python bytecode of any version, exactly as that version's dis prints it",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    dis: DisArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Disassemble .pyc, marshal or .py files (the default command).
+    Dis(DisArgs),
+}
+
+#[derive(Args, Debug, Default)]
+struct DisArgs {
+    /// Files to disassemble: .pyc, raw marshal data (with --pyversion), .py, or - for stdin.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Show inline caches (dis -C / show_caches=True).
+    #[arg(short = 'C', long)]
+    show_caches: bool,
+    /// Show instruction offsets (dis -O / show_offsets=True; 3.13+).
+    #[arg(short = 'O', long)]
+    show_offsets: bool,
+    /// Show instruction positions (dis -P / show_positions=True; 3.14+).
+    #[arg(short = 'P', long)]
+    show_positions: bool,
+    /// Treat the input as written by this Python version (X.Y), whatever its magic
+    /// number says; required for raw marshal data.
+    #[arg(long, value_name = "X.Y")]
+    pyversion: Option<PyVersion>,
+    /// Python interpreter used to compile .py inputs.
+    #[arg(long, value_name = "PATH", default_value = "python3")]
+    python: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Dis(args)) => args,
+        None => cli.dis,
+    };
+    if args.files.is_empty() {
+        eprintln!("pybc: no input files (try --help)");
+        return ExitCode::from(2);
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut failed = false;
+    let several = args.files.len() > 1;
+    for path in &args.files {
+        match disassemble_file(path, &args) {
+            Ok(text) => {
+                let written = if several {
+                    writeln!(out, "==> {} <==", path.display()).and_then(|_| out.write_all(text.as_bytes()))
+                } else {
+                    out.write_all(text.as_bytes())
+                };
+                if let Err(e) = written.and_then(|_| out.flush()) {
+                    if e.kind() == io::ErrorKind::BrokenPipe {
+                        return ExitCode::SUCCESS;
+                    }
+                    eprintln!("pybc: writing output: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+            Err(e) => {
+                let _ = out.flush();
+                eprintln!("{}: {:#}", path.display(), e);
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut data = Vec::new();
+        io::stdin().read_to_end(&mut data).context("reading standard input")?;
+        return Ok(data);
+    }
+    if path.is_dir() {
+        bail!("is a directory");
+    }
+    std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read: {e}"))
+}
+
+/// Disassembles one input into text.
+fn disassemble_file(path: &Path, args: &DisArgs) -> Result<String> {
+    let is_source = path.extension().is_some_and(|e| e == "py" || e == "pyw");
+    let data = if is_source {
+        compile::compile_with_python(&args.python, path)?
+    } else {
+        read_input(path)?
+    };
+    let (version, code) = if is_source || args.pyversion.is_none() || looks_like_pyc(&data) {
+        let pyc = Pyc::parse(&data, args.pyversion)?;
+        (pyc.header.version, pyc.code)
+    } else {
+        let version = args.pyversion.unwrap_or(PyVersion::new(3, 13));
+        (version, loads(&data, version)?)
+    };
+    let dialect = Dialect::for_version(version)?;
+    let options = TextOptions {
+        show_caches: args.show_caches,
+        show_offsets: args.show_offsets,
+        show_positions: args.show_positions,
+        recursive: dialect.rules.recursive,
+    };
+    let addresses = CodeAddresses::new();
+    let printer = TextPrinter::new(dialect, options, &addresses);
+    let mut text = String::new();
+    match &*code {
+        Object::Code(code) => printer.write_dis(&mut text, code),
+        other => bail!("the file holds a {} object, not a code object", other.type_name()),
+    }
+    Ok(text)
+}
+
+/// Whether data starts like a `.pyc` (magic number followed by `\r\n`).
+fn looks_like_pyc(data: &[u8]) -> bool {
+    data.get(2..4) == Some(b"\r\n")
+}

@@ -1,0 +1,549 @@
+//! Code object → instructions, with the fields of `dis.Instruction`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use pybc_model::{CodeObject, Obj, Object};
+use pybc_versions::opcodes::{ArgKind, Jump, OpcodeTable};
+use pybc_versions::rules::{DisRules, Layout, NullNote};
+
+use crate::linetable::{co_lines, co_positions, Positions};
+
+/// One entry of a 3.11+ exception table.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ExceptionEntry {
+    pub start: u32,
+    pub end: u32,
+    pub target: u32,
+    pub depth: u32,
+    pub lasti: bool,
+}
+
+/// The typed meaning of an instruction's argument (`dis`'s `argval`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArgValue {
+    /// No argument.
+    None,
+    /// The argument itself (or a derived number such as a jump target).
+    Int(i64),
+    /// A constant (index into `co_consts`).
+    Const(Obj),
+    /// A name, local or free variable.
+    Name(String),
+    /// A pair of local variable names.
+    NamePair(String, String),
+    /// A jump target offset.
+    Target(u32),
+    /// Anything else described only by `argrepr`.
+    Text(String),
+}
+
+/// The raw fields of one cache entry group shown with `show_caches`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CacheField {
+    pub name: &'static str,
+    /// Size in 2-byte entries.
+    pub size: u8,
+    /// The value `dis` shows (little-endian integer of the field's bytes).
+    pub value: u128,
+}
+
+/// One instruction, with everything `dis.Instruction` has.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instruction {
+    pub opcode: u8,
+    pub opname: &'static str,
+    pub arg: Option<i64>,
+    pub argval: ArgValue,
+    pub argrepr: String,
+    pub offset: u32,
+    /// Offset of the first EXTENDED_ARG prefix, or `offset`.
+    pub start_offset: u32,
+    pub starts_line: bool,
+    pub line_number: Option<i64>,
+    /// Jump target label number (3.13+ numbering, also used for `>>`).
+    pub label: Option<u32>,
+    pub is_jump_target: bool,
+    pub jump_target: Option<u32>,
+    pub positions: Positions,
+    pub cache_info: Vec<CacheField>,
+    /// Number of 2-byte cache entries after the instruction.
+    pub cache_entries: u8,
+    /// Positions of each cache entry (for `CACHE` lines).
+    pub cache_positions: Vec<Positions>,
+}
+
+/// A whole code object, decoded.
+#[derive(Clone, Debug)]
+pub struct CodeListing {
+    pub instructions: Vec<Instruction>,
+    pub exception_entries: Vec<ExceptionEntry>,
+    /// Label number of each exception entry's (start, end, target).
+    pub exception_labels: Vec<(u32, u32, u32)>,
+    /// Number of distinct labels (3.13+ numbering).
+    pub label_count: usize,
+    /// The line starts as `dict(findlinestarts(co))` has them.
+    pub line_starts: Vec<(u32, Option<i64>)>,
+    /// `co_positions()`, one per code unit (3.11+).
+    pub positions: Vec<Positions>,
+    pub code_len: usize,
+}
+
+/// What the decoder needs to know about the version.
+#[derive(Copy, Clone)]
+pub struct Dialect {
+    pub table: &'static OpcodeTable,
+    pub rules: DisRules,
+}
+
+/// A raw (offset, start_offset, opcode, arg) as `_unpack_opargs` yields.
+struct RawOp {
+    offset: u32,
+    start_offset: u32,
+    opcode: u8,
+    arg: Option<i64>,
+}
+
+fn unpack_opargs(code: &[u8], d: Dialect) -> Vec<RawOp> {
+    let mut out = Vec::with_capacity(code.len() / 2);
+    let mut extended: i64 = 0;
+    let mut extended_count: u32 = 0;
+    let mut caches = 0u8;
+    for (i, unit) in code.chunks(2).enumerate() {
+        if caches > 0 {
+            caches -= 1;
+            continue;
+        }
+        let offset = (i as u32).saturating_mul(2);
+        let op = unit.first().copied().unwrap_or(0);
+        let oparg = unit.get(1).copied().unwrap_or(0);
+        let base = d.table.base(op);
+        caches = base.cache_entries;
+        let deop = d.table.op(op).deopt;
+        let arg = if base.has_arg {
+            let arg = i64::from(oparg) | extended;
+            extended = if deop == d.table.extended_arg {
+                arg.checked_shl(8).unwrap_or(0)
+            } else {
+                0
+            };
+            if d.rules.signed_extended_arg && extended >= 1 << 31 {
+                // The oparg is a C int: it wraps to negative.
+                extended = (extended & 0xffff_ffff) - (1 << 32);
+                if extended >= 1 << 31 {
+                    extended -= 1 << 32;
+                }
+            } else if extended > 1 << 48 {
+                // Python's own ints never overflow; keep ours bounded.
+                extended &= (1 << 48) - 1;
+            }
+            Some(arg)
+        } else {
+            extended = 0;
+            None
+        };
+        if deop == d.table.extended_arg {
+            extended_count += 1;
+            out.push(RawOp {
+                offset,
+                start_offset: offset,
+                opcode: op,
+                arg,
+            });
+        } else {
+            out.push(RawOp {
+                offset,
+                start_offset: offset.saturating_sub(extended_count * 2),
+                opcode: op,
+                arg,
+            });
+            extended_count = 0;
+        }
+    }
+    out
+}
+
+/// Where a jump instruction goes (`_get_jump_target`).
+fn jump_target(d: Dialect, op: u8, arg: i64, offset: u32) -> Option<u32> {
+    let base = d.table.base(op);
+    let target = match base.jump {
+        Jump::None => return None,
+        Jump::Absolute => arg.checked_mul(2)?,
+        Jump::Forward | Jump::Backward => {
+            let signed = if base.jump == Jump::Backward {
+                -arg
+            } else {
+                arg
+            };
+            i64::from(offset) + 2 + signed.checked_mul(2)? + 2 * i64::from(base.cache_entries)
+        }
+    };
+    u32::try_from(target).ok()
+}
+
+fn parse_exception_table(table: &[u8]) -> Vec<ExceptionEntry> {
+    let mut out = Vec::new();
+    let mut iter = table.iter().copied();
+    let varint = |iter: &mut dyn Iterator<Item = u8>| -> Option<u32> {
+        let mut b = iter.next()?;
+        let mut val = u32::from(b & 63);
+        while b & 64 != 0 {
+            b = iter.next()?;
+            val = (val << 6) | u32::from(b & 63);
+        }
+        Some(val)
+    };
+    loop {
+        let Some(start) = varint(&mut iter) else { break };
+        let Some(length) = varint(&mut iter) else { break };
+        let Some(target) = varint(&mut iter) else { break };
+        let Some(dl) = varint(&mut iter) else { break };
+        let start = start.saturating_mul(2);
+        out.push(ExceptionEntry {
+            start,
+            end: start.saturating_add(length.saturating_mul(2)),
+            target: target.saturating_mul(2),
+            depth: dl >> 1,
+            lasti: dl & 1 != 0,
+        });
+    }
+    out
+}
+
+/// Names of local variables, cells and free variables as `dis` indexes them.
+struct VarNames<'a> {
+    code: &'a CodeObject,
+    /// 3.10: `co_cellvars + co_freevars`.
+    cells: Vec<&'a Obj>,
+}
+
+impl<'a> VarNames<'a> {
+    fn new(code: &'a CodeObject) -> VarNames<'a> {
+        let cells = code.cellvars().iter().chain(code.freevars()).collect();
+        VarNames { code, cells }
+    }
+
+    fn text(obj: Option<&Obj>) -> Option<String> {
+        obj.and_then(|o| o.text()).map(|t| t.into_owned())
+    }
+
+    fn local(&self, index: i64) -> Option<String> {
+        let i = usize::try_from(index).ok()?;
+        if self.code.localsplusnames.is_some() {
+            Self::text(self.code.localsplus().get(i))
+        } else {
+            Self::text(self.code.varnames().get(i))
+        }
+    }
+
+    fn free(&self, index: i64) -> Option<String> {
+        let i = usize::try_from(index).ok()?;
+        if self.code.localsplusnames.is_some() {
+            Self::text(self.code.localsplus().get(i))
+        } else {
+            self.cells.get(i).and_then(|o| Self::text(Some(o)))
+        }
+    }
+
+    fn name(&self, index: i64) -> Option<String> {
+        let i = usize::try_from(index).ok()?;
+        Self::text(self.code.names().get(i))
+    }
+}
+
+/// Decodes a code object's instructions the way that version's `dis` does.
+pub fn decode(
+    code: &CodeObject,
+    d: Dialect,
+    repr: &dyn Fn(&Object) -> String,
+) -> CodeListing {
+    let bytes = code.code_bytes();
+    let raw = unpack_opargs(bytes, d);
+    let lines = co_lines(code, d.rules.line_table);
+    let positions = if d.rules.exception_table {
+        co_positions(code)
+    } else {
+        Vec::new()
+    };
+    let exception_entries = if d.rules.exception_table {
+        parse_exception_table(code.exceptiontable_bytes())
+    } else {
+        Vec::new()
+    };
+
+    // findlinestarts
+    let mut line_starts: Vec<(u32, Option<i64>)> = Vec::new();
+    match d.rules.layout {
+        Layout::Labels => {
+            let mut last: Option<Option<i64>> = None;
+            for r in &lines {
+                if last != Some(r.line) {
+                    last = Some(r.line);
+                    line_starts.push((r.start, r.line));
+                }
+            }
+        }
+        Layout::Offsets => {
+            let mut last: Option<i64> = None;
+            for r in &lines {
+                if r.line.is_some() && r.line != last {
+                    last = r.line;
+                    line_starts.push((r.start, r.line));
+                }
+            }
+        }
+    }
+    // dict() keeps the last value for a repeated offset.
+    let mut starts_map: HashMap<u32, Option<i64>> = HashMap::with_capacity(line_starts.len());
+    for &(offset, line) in &line_starts {
+        starts_map.insert(offset, line);
+    }
+
+    // Labels: jump targets, plus exception table offsets.
+    let mut label_set: BTreeSet<u32> = BTreeSet::new();
+    for r in &raw {
+        if let Some(arg) = r.arg {
+            if let Some(t) = jump_target(d, r.opcode, arg, r.offset) {
+                label_set.insert(t);
+            }
+        }
+    }
+    let mut exception_labels = Vec::new();
+    match d.rules.layout {
+        Layout::Labels => {
+            for e in &exception_entries {
+                label_set.insert(e.start);
+                label_set.insert(e.end);
+                label_set.insert(e.target);
+            }
+        }
+        Layout::Offsets => {
+            for e in &exception_entries {
+                if e.start < e.end {
+                    label_set.insert(e.target);
+                }
+            }
+        }
+    }
+    let label_of: HashMap<u32, u32> = label_set
+        .iter()
+        .enumerate()
+        .map(|(i, &off)| (off, i as u32 + 1))
+        .collect();
+    if d.rules.layout == Layout::Labels {
+        for e in &exception_entries {
+            let l = |o| label_of.get(&o).copied().unwrap_or(0);
+            exception_labels.push((l(e.start), l(e.end), l(e.target)));
+        }
+    }
+
+    let names = VarNames::new(code);
+    let consts = code.consts();
+    let mut instructions = Vec::with_capacity(raw.len());
+    let mut line_number: Option<i64> = None;
+    for r in raw {
+        let starts_line = starts_map.contains_key(&r.offset);
+        if let Some(&line) = starts_map.get(&r.offset) {
+            line_number = line;
+        }
+        let info = d.table.op(r.opcode);
+        let base = d.table.base(r.opcode);
+        let unit = (r.offset / 2) as usize;
+        let (argval, argrepr) = match r.arg {
+            None => (ArgValue::None, String::new()),
+            Some(arg) => arg_description(d, &names, consts, &label_of, r.opcode, arg, r.offset, repr),
+        };
+        let cache_entries = base.cache_entries;
+        let mut cache_info = Vec::new();
+        if cache_entries > 0 {
+            let mut field_offset = r.offset as usize + 2;
+            for &(name, size) in base.cache_format {
+                let start = match d.rules.cache_text {
+                    pybc_versions::rules::CacheText::AlwaysFirstEntry => r.offset as usize + 2,
+                    _ => field_offset,
+                };
+                let data = bytes
+                    .get(start..(start + 2 * usize::from(size)).min(bytes.len()))
+                    .unwrap_or(&[]);
+                let value = data
+                    .iter()
+                    .rev()
+                    .take(16)
+                    .fold(0u128, |acc, &b| (acc << 8) | u128::from(b));
+                cache_info.push(CacheField { name, size, value });
+                field_offset += 2 * usize::from(size);
+            }
+        }
+        let cache_positions = (1..=usize::from(cache_entries))
+            .map(|k| positions.get(unit + k).copied().unwrap_or_default())
+            .collect();
+        let jump = r.arg.and_then(|a| jump_target(d, r.opcode, a, r.offset));
+        let label = label_of.get(&r.offset).copied();
+        instructions.push(Instruction {
+            opcode: r.opcode,
+            opname: info.name,
+            arg: r.arg,
+            argval,
+            argrepr,
+            offset: r.offset,
+            start_offset: r.start_offset,
+            starts_line,
+            line_number: if d.rules.layout == Layout::Labels || starts_line {
+                line_number
+            } else {
+                line_number
+            },
+            label,
+            is_jump_target: label.is_some(),
+            jump_target: jump,
+            positions: positions.get(unit).copied().unwrap_or_default(),
+            cache_info,
+            cache_entries,
+            cache_positions,
+        });
+    }
+    CodeListing {
+        instructions,
+        exception_entries,
+        exception_labels,
+        label_count: label_of.len(),
+        line_starts,
+        positions,
+        code_len: bytes.len(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn arg_description(
+    d: Dialect,
+    names: &VarNames<'_>,
+    consts: &[Obj],
+    label_of: &HashMap<u32, u32>,
+    op: u8,
+    arg: i64,
+    offset: u32,
+    repr: &dyn Fn(&Object) -> String,
+) -> (ArgValue, String) {
+    let t = d.table;
+    let base = t.base(op);
+    let pick = |list: &'static [&'static str], i: i64| -> String {
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| list.get(i))
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    };
+    let named = |name: Option<String>, note: &str, set: bool| -> (ArgValue, String) {
+        match name {
+            Some(n) => {
+                let text = if set {
+                    match d.rules.null_note {
+                        NullNote::Prefix => format!("{note} + {n}"),
+                        NullNote::Suffix => format!("{n} + {note}"),
+                    }
+                } else {
+                    n.clone()
+                };
+                (ArgValue::Name(n), text)
+            }
+            None => (ArgValue::Int(arg), String::new()),
+        }
+    };
+    match base.arg_kind {
+        ArgKind::None | ArgKind::Plain => (ArgValue::Int(arg), String::new()),
+        ArgKind::Const => match usize::try_from(arg).ok().and_then(|i| consts.get(i)) {
+            Some(obj) => (ArgValue::Const(obj.clone()), repr(obj)),
+            None => (ArgValue::Int(arg), String::new()),
+        },
+        ArgKind::Name => named(names.name(arg), "", false),
+        ArgKind::Global => named(names.name(arg >> 1), "NULL", arg & 1 != 0),
+        ArgKind::Attr => named(names.name(arg >> 1), "NULL|self", arg & 1 != 0),
+        ArgKind::SuperAttr => named(names.name(arg >> 2), "NULL|self", arg & 1 != 0),
+        ArgKind::ImportName => {
+            let n = names.name(arg >> 2);
+            match n {
+                Some(n) => {
+                    let text = if arg & 1 != 0 {
+                        format!("{n} + lazy")
+                    } else if arg & 2 != 0 {
+                        format!("{n} + eager")
+                    } else {
+                        n.clone()
+                    };
+                    (ArgValue::Name(n), text)
+                }
+                None => (ArgValue::Int(arg), String::new()),
+            }
+        }
+        ArgKind::Jump => match jump_target(d, op, arg, offset) {
+            Some(target) => match d.rules.layout {
+                Layout::Offsets => (ArgValue::Target(target), format!("to {target}")),
+                Layout::Labels => {
+                    let preposition = if d.rules.end_async_for_from && base.name == "END_ASYNC_FOR"
+                    {
+                        "from"
+                    } else {
+                        "to"
+                    };
+                    let label = label_of.get(&target).copied().unwrap_or(0);
+                    (ArgValue::Target(target), format!("{preposition} L{label}"))
+                }
+            },
+            None => (ArgValue::Int(arg), String::new()),
+        },
+        ArgKind::LocalPair => {
+            let a = names.local(arg >> 4).unwrap_or_default();
+            let b = names.local(arg & 15).unwrap_or_default();
+            let text = format!("{a}, {b}");
+            (ArgValue::NamePair(a, b), text)
+        }
+        ArgKind::Local => named(names.local(arg), "", false),
+        ArgKind::Free => named(names.free(arg), "", false),
+        ArgKind::Compare => {
+            let name = pick(t.cmp_op, arg >> t.compare_shift);
+            let text = if t.compare_bool && arg & 16 != 0 {
+                format!("bool({name})")
+            } else {
+                name.clone()
+            };
+            (ArgValue::Text(name), text)
+        }
+        ArgKind::ConvertValue => {
+            let text = pick(&["", "str", "repr", "ascii"], arg);
+            (ArgValue::Text(text.clone()), text)
+        }
+        ArgKind::FormatValue => {
+            let mut text = pick(t.format_value_converters, arg & 3);
+            if arg & 4 != 0 {
+                if !text.is_empty() {
+                    text.push_str(", ");
+                }
+                text.push_str("with format");
+            }
+            (ArgValue::Int(arg), text)
+        }
+        ArgKind::FunctionFlags => {
+            let text = t
+                .function_flags
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i < 63 && arg & (1 << i) != 0)
+                .map(|(_, s)| *s)
+                .collect::<Vec<_>>()
+                .join(", ");
+            (ArgValue::Int(arg), text)
+        }
+        ArgKind::BinaryOp => (ArgValue::Int(arg), pick(t.nb_ops, arg)),
+        ArgKind::Intrinsic1 => (ArgValue::Int(arg), pick(t.intrinsic1, arg)),
+        ArgKind::Intrinsic2 => (ArgValue::Int(arg), pick(t.intrinsic2, arg)),
+        ArgKind::CommonConstant => (ArgValue::Int(arg), pick(t.common_constants, arg)),
+        ArgKind::SpecialMethod => (ArgValue::Int(arg), pick(t.special_methods, arg)),
+        ArgKind::IsOp => (
+            ArgValue::Int(arg),
+            if arg != 0 { "is not" } else { "is" }.to_string(),
+        ),
+        ArgKind::ContainsOp => (
+            ArgValue::Int(arg),
+            if arg != 0 { "not in" } else { "in" }.to_string(),
+        ),
+    }
+}

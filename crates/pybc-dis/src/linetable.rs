@@ -1,0 +1,233 @@
+//! Line and position tables: `co_lines()` and `co_positions()` as each
+//! CPython version computes them.
+
+use pybc_model::CodeObject;
+use pybc_versions::rules::LineTable;
+
+/// A range of bytecode offsets `[start, end)` sharing one line.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct LineRange {
+    pub start: u32,
+    pub end: u32,
+    pub line: Option<i64>,
+}
+
+/// Source span of one code unit, like `dis.Positions`.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Positions {
+    pub lineno: Option<i64>,
+    pub end_lineno: Option<i64>,
+    pub col_offset: Option<i64>,
+    pub end_col_offset: Option<i64>,
+}
+
+/// CPython turns -1 (and only -1) into `None`.
+fn opt(v: i64) -> Option<i64> {
+    (v != -1).then_some(v)
+}
+
+/// Reads the varints of the 3.11+ location table.
+struct Bytes<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl Bytes<'_> {
+    fn next(&mut self) -> Option<u8> {
+        let b = self.data.get(self.pos).copied();
+        self.pos += 1;
+        b
+    }
+
+    fn varint(&mut self) -> i64 {
+        let mut shift = 0u32;
+        let mut value: i64 = 0;
+        while let Some(b) = self.next() {
+            if shift < 56 {
+                value |= i64::from(b & 63) << shift;
+            }
+            shift += 6;
+            if b & 64 == 0 {
+                break;
+            }
+        }
+        value
+    }
+
+    fn signed_varint(&mut self) -> i64 {
+        let v = self.varint();
+        if v & 1 != 0 {
+            -(v >> 1)
+        } else {
+            v >> 1
+        }
+    }
+}
+
+/// One decoded entry of the 3.11+ location table.
+struct LocationEntry {
+    units: u32,
+    line_delta: i64,
+    no_line: bool,
+    end_line_delta: Option<i64>,
+    columns: Option<(i64, i64)>,
+}
+
+fn location_entries(table: &[u8]) -> Vec<LocationEntry> {
+    let mut bytes = Bytes {
+        data: table,
+        pos: 0,
+    };
+    let mut out = Vec::with_capacity(table.len() / 2);
+    while let Some(first) = bytes.next() {
+        if first & 0x80 == 0 {
+            // Not an entry start: CPython skips continuation bytes.
+            continue;
+        }
+        let code = (first >> 3) & 15;
+        let units = u32::from(first & 7) + 1;
+        let entry = match code {
+            15 => LocationEntry {
+                units,
+                line_delta: 0,
+                no_line: true,
+                end_line_delta: None,
+                columns: None,
+            },
+            14 => {
+                let line_delta = bytes.signed_varint();
+                let end_line_delta = bytes.varint();
+                let col = bytes.varint() - 1;
+                let end_col = bytes.varint() - 1;
+                LocationEntry {
+                    units,
+                    line_delta,
+                    no_line: false,
+                    end_line_delta: Some(end_line_delta),
+                    columns: Some((col, end_col)),
+                }
+            }
+            13 => LocationEntry {
+                units,
+                line_delta: bytes.signed_varint(),
+                no_line: false,
+                end_line_delta: Some(0),
+                columns: Some((-1, -1)),
+            },
+            10..=12 => {
+                let col = i64::from(bytes.next().unwrap_or(0));
+                let end_col = i64::from(bytes.next().unwrap_or(0));
+                LocationEntry {
+                    units,
+                    line_delta: i64::from(code) - 10,
+                    no_line: false,
+                    end_line_delta: Some(0),
+                    columns: Some((col, end_col)),
+                }
+            }
+            _ => {
+                let second = i64::from(bytes.next().unwrap_or(0));
+                let col = (i64::from(code) << 3) | (second >> 4);
+                LocationEntry {
+                    units,
+                    line_delta: 0,
+                    no_line: false,
+                    end_line_delta: Some(0),
+                    columns: Some((col, col + (second & 15))),
+                }
+            }
+        };
+        out.push(entry);
+    }
+    out
+}
+
+/// `code.co_lines()`.
+pub fn co_lines(code: &CodeObject, format: LineTable) -> Vec<LineRange> {
+    let table = code.linetable_bytes();
+    let first = i64::from(code.firstlineno as i32);
+    match format {
+        LineTable::Locations => {
+            // Consecutive entries with the same line are merged.
+            let mut out: Vec<LineRange> = Vec::new();
+            let mut line = first;
+            let mut end = 0u32;
+            for entry in location_entries(table) {
+                line += entry.line_delta;
+                let this = if entry.no_line { None } else { Some(line) };
+                let start = end;
+                end = end.saturating_add(entry.units * 2);
+                match out.last_mut() {
+                    Some(last) if last.line == this => last.end = end,
+                    _ => out.push(LineRange {
+                        start,
+                        end,
+                        line: this,
+                    }),
+                }
+            }
+            out
+        }
+        LineTable::Linetable310 => {
+            let mut out = Vec::new();
+            let mut line = first;
+            let mut end = 0u32;
+            let mut current: Option<i64> = None;
+            let mut start = 0u32;
+            let mut pairs = table.chunks_exact(2);
+            // Each range: advance, skipping empty advances, as
+            // PyLineTable_NextAddressRange does.
+            'ranges: loop {
+                loop {
+                    let Some(pair) = pairs.next() else { break 'ranges };
+                    let delta = u32::from(pair.first().copied().unwrap_or(0));
+                    let ldelta = pair.get(1).copied().unwrap_or(0) as i8;
+                    start = end;
+                    end = end.saturating_add(delta);
+                    current = if ldelta == -128 {
+                        None
+                    } else {
+                        line += i64::from(ldelta);
+                        Some(line)
+                    };
+                    if start != end {
+                        break;
+                    }
+                }
+                out.push(LineRange {
+                    start,
+                    end,
+                    line: current.filter(|&l| l >= 0),
+                });
+            }
+            let _ = (start, current);
+            out
+        }
+        LineTable::Lnotab => Vec::new(),
+    }
+}
+
+/// `code.co_positions()`: one entry per 2-byte code unit (3.11+).
+pub fn co_positions(code: &CodeObject) -> Vec<Positions> {
+    let table = code.linetable_bytes();
+    let mut line = i64::from(code.firstlineno as i32);
+    let mut out = Vec::with_capacity(code.code_bytes().len() / 2);
+    for entry in location_entries(table) {
+        line += entry.line_delta;
+        let positions = if entry.no_line {
+            Positions::default()
+        } else {
+            let (col, end_col) = entry.columns.unwrap_or((-1, -1));
+            Positions {
+                lineno: opt(line),
+                end_lineno: entry.end_line_delta.and_then(|d| opt(line + d)),
+                col_offset: opt(col),
+                end_col_offset: opt(end_col),
+            }
+        };
+        for _ in 0..entry.units {
+            out.push(positions);
+        }
+    }
+    out
+}

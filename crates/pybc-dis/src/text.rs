@@ -1,0 +1,357 @@
+//! The text printer: exactly what each version's `dis.dis(code)` prints.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use pybc_model::{CodeObject, Object};
+use pybc_versions::rules::{CacheText, Layout};
+
+use crate::decode::{decode, CodeListing, Dialect, Instruction};
+use crate::linetable::Positions;
+
+const OPNAME_WIDTH: usize = 20;
+const OPARG_WIDTH: usize = 5;
+const NO_LINENO: &str = "  --";
+
+/// `dis` options that change the listing.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct TextOptions {
+    /// `show_caches=True` / `-C`.
+    pub show_caches: bool,
+    /// `show_offsets=True` / `-O` (3.13+; earlier versions always show them).
+    pub show_offsets: bool,
+    /// `show_positions=True` / `-P` (3.14+).
+    pub show_positions: bool,
+    /// Disassemble nested code objects too.
+    pub recursive: bool,
+}
+
+/// Gives each code object of a tree a stable, made-up address, in the
+/// order the printer meets them, so `<code object f at 0x…>` is the same
+/// in every run.
+pub struct CodeAddresses {
+    known: std::cell::RefCell<HashMap<*const CodeObject, u64>>,
+}
+
+impl Default for CodeAddresses {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CodeAddresses {
+    pub fn new() -> CodeAddresses {
+        CodeAddresses {
+            known: std::cell::RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The address printed for `code`: 0x1000 apart, starting at 0x10000.
+    pub fn address(&self, code: &CodeObject) -> u64 {
+        let mut known = self.known.borrow_mut();
+        let next = known.len() as u64;
+        *known
+            .entry(code as *const CodeObject)
+            .or_insert(0x10000 + 0x1000 * next)
+    }
+}
+
+/// Prints code objects as that version's `dis.dis` does.
+pub struct TextPrinter<'a> {
+    dialect: Dialect,
+    options: TextOptions,
+    addresses: &'a CodeAddresses,
+}
+
+impl<'a> TextPrinter<'a> {
+    pub fn new(dialect: Dialect, options: TextOptions, addresses: &'a CodeAddresses) -> Self {
+        TextPrinter {
+            dialect,
+            options,
+            addresses,
+        }
+    }
+
+    /// `repr()` of a constant, as this version writes it.
+    pub fn repr(&self, obj: &Object) -> String {
+        pybc_repr::repr(obj, self.dialect.rules.version, &|c| {
+            self.addresses.address(c)
+        })
+    }
+
+    /// `dis.dis(code)`: the code object, then (recursively) nested ones.
+    pub fn write_dis(&self, out: &mut String, code: &CodeObject) {
+        self.write_recursive(out, code, 0);
+    }
+
+    fn write_recursive(&self, out: &mut String, code: &CodeObject, depth: usize) {
+        self.write_code(out, code);
+        if !self.options.recursive || depth > crate::MAX_CODE_NESTING {
+            return;
+        }
+        for c in code.consts() {
+            if let Object::Code(inner) = &**c {
+                out.push('\n');
+                let _ = writeln!(out, "Disassembly of {}:", self.repr(c));
+                self.write_recursive(out, inner, depth + 1);
+            }
+        }
+    }
+
+    /// `dis.disassemble(code)`: one code object.
+    pub fn write_code(&self, out: &mut String, code: &CodeObject) {
+        let listing = decode(code, self.dialect, &|o| self.repr(o));
+        match self.dialect.rules.layout {
+            Layout::Offsets => self.write_offsets_layout(out, &listing),
+            Layout::Labels => self.write_labels_layout(out, code, &listing),
+        }
+    }
+
+    fn write_offsets_layout(&self, out: &mut String, listing: &CodeListing) {
+        let lineno_width = match listing.line_starts.iter().filter_map(|(_, l)| *l).max() {
+            Some(max) if max >= 1000 => max.to_string().len(),
+            Some(_) => 3,
+            None => 0,
+        };
+        let max_offset = listing.code_len as i64 - 2;
+        let offset_width = if max_offset >= 10000 {
+            max_offset.to_string().len()
+        } else {
+            4
+        };
+        let show_caches = self.options.show_caches && self.dialect.rules.exception_table;
+        for instr in &listing.instructions {
+            let line = instr.starts_line.then_some(instr.line_number).flatten();
+            if lineno_width > 0 && line.is_some() && instr.offset > 0 {
+                out.push('\n');
+            }
+            let mut fields: Vec<String> = Vec::with_capacity(6);
+            if lineno_width > 0 {
+                fields.push(match line {
+                    Some(l) => format!("{l:>lineno_width$}"),
+                    None => " ".repeat(lineno_width),
+                });
+            }
+            fields.push("   ".into());
+            fields.push(if instr.is_jump_target { ">>" } else { "  " }.into());
+            fields.push(format!("{:>offset_width$}", instr.offset));
+            push_op_fields(&mut fields, instr.opname, instr.arg, &instr.argrepr, false);
+            write_fields(out, &fields);
+            if show_caches {
+                let mut offset = instr.offset;
+                for field in &instr.cache_info {
+                    for i in 0..field.size {
+                        offset += 2;
+                        let argrepr = if i == 0 && self.dialect.rules.cache_text != CacheText::QuickenedOnly {
+                            format!("{}: {}", field.name, field.value)
+                        } else {
+                            String::new()
+                        };
+                        let mut fields: Vec<String> = Vec::with_capacity(6);
+                        if lineno_width > 0 {
+                            fields.push(" ".repeat(lineno_width));
+                        }
+                        fields.push("   ".into());
+                        fields.push("  ".into());
+                        fields.push(format!("{offset:>offset_width$}"));
+                        push_op_fields(&mut fields, "CACHE", Some(0), &argrepr, false);
+                        write_fields(out, &fields);
+                    }
+                }
+            }
+        }
+        if !listing.exception_entries.is_empty() {
+            out.push_str("ExceptionTable:\n");
+            for e in &listing.exception_entries {
+                let lasti = if e.lasti { " lasti" } else { "" };
+                let end = i64::from(e.end) - 2;
+                let _ = writeln!(
+                    out,
+                    "  {} to {} -> {} [{}]{}",
+                    e.start, end, e.target, e.depth, lasti
+                );
+            }
+        }
+    }
+
+    fn write_labels_layout(&self, out: &mut String, code: &CodeObject, listing: &CodeListing) {
+        let show_positions = self.options.show_positions && self.dialect.rules.has_show_positions;
+        let lineno_width = if show_positions {
+            positions_width(&listing.positions)
+        } else {
+            lineno_width(&listing.line_starts)
+        };
+        let _ = code;
+        let offset_width = if self.options.show_offsets {
+            (listing.code_len as i64 - 2).max(9999).to_string().len()
+        } else {
+            0
+        };
+        let label_width = 4 + listing.label_count.to_string().len();
+        let line_field = |instr_starts: bool, line: Option<i64>, positions: &Positions| -> String {
+            if show_positions {
+                let p = [
+                    positions.lineno,
+                    positions.end_lineno,
+                    positions.col_offset,
+                    positions.end_col_offset,
+                ];
+                let text = if p.iter().all(Option::is_none) {
+                    NO_LINENO.to_string()
+                } else {
+                    let s = |v: Option<i64>| v.map_or("?".to_string(), |v| v.to_string());
+                    format!("{}:{}-{}:{}", s(p[0]), s(p[2]), s(p[1]), s(p[3]))
+                };
+                format!("{text:<lineno_width$}")
+            } else if instr_starts {
+                match line {
+                    Some(l) => format!("{l:>lineno_width$}"),
+                    None => format!("{NO_LINENO:>lineno_width$}"),
+                }
+            } else {
+                " ".repeat(lineno_width)
+            }
+        };
+        for instr in &listing.instructions {
+            if lineno_width > 0 && instr.starts_line && instr.offset > 0 {
+                out.push('\n');
+            }
+            let mut fields: Vec<String> = Vec::with_capacity(6);
+            if lineno_width > 0 {
+                fields.push(line_field(instr.starts_line, instr.line_number, &instr.positions));
+            }
+            fields.push(match instr.label {
+                Some(l) => format!("{:>label_width$}", format!("L{l}:")),
+                None => " ".repeat(label_width),
+            });
+            if offset_width > 0 {
+                fields.push(format!("{:>offset_width$}  ", instr.offset));
+            }
+            fields.push("   ".into());
+            push_op_fields(&mut fields, instr.opname, instr.arg, &instr.argrepr, true);
+            write_fields(out, &fields);
+            if self.options.show_caches && !instr.cache_info.is_empty() {
+                self.write_cache_lines(out, instr, lineno_width, label_width, offset_width, &line_field);
+            }
+        }
+        if !listing.exception_entries.is_empty() {
+            out.push_str("ExceptionTable:\n");
+            for (e, (start, end, target)) in listing
+                .exception_entries
+                .iter()
+                .zip(&listing.exception_labels)
+            {
+                let lasti = if e.lasti { " lasti" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "  L{start} to L{end} -> L{target} [{}]{lasti}",
+                    e.depth
+                );
+            }
+        }
+    }
+
+    fn write_cache_lines(
+        &self,
+        out: &mut String,
+        instr: &Instruction,
+        lineno_width: usize,
+        label_width: usize,
+        offset_width: usize,
+        line_field: &dyn Fn(bool, Option<i64>, &Positions) -> String,
+    ) {
+        let mut offset = instr.offset;
+        for field in &instr.cache_info {
+            for i in 0..field.size {
+                offset += 2;
+                let argrepr = if i == 0 {
+                    format!("{}: {}", field.name, field.value)
+                } else {
+                    String::new()
+                };
+                let mut fields: Vec<String> = Vec::with_capacity(6);
+                if lineno_width > 0 {
+                    fields.push(line_field(false, None, &instr.positions));
+                }
+                fields.push(" ".repeat(label_width));
+                if offset_width > 0 {
+                    fields.push(format!("{offset:>offset_width$}  "));
+                }
+                fields.push("   ".into());
+                push_op_fields(&mut fields, "CACHE", Some(0), &argrepr, true);
+                write_fields(out, &fields);
+            }
+        }
+    }
+}
+
+/// The opcode name and argument columns.
+fn push_op_fields(fields: &mut Vec<String>, opname: &str, arg: Option<i64>, argrepr: &str, overflow: bool) {
+    fields.push(format!("{opname:<OPNAME_WIDTH$}"));
+    if let Some(arg) = arg {
+        // 3.13+ lets a long opname eat into the argument column.
+        let excess = if overflow {
+            opname.chars().count().saturating_sub(OPNAME_WIDTH)
+        } else {
+            0
+        };
+        let width = OPARG_WIDTH.saturating_sub(excess);
+        fields.push(format!("{arg:>width$}"));
+        if !argrepr.is_empty() {
+            fields.push(format!("({argrepr})"));
+        }
+    }
+}
+
+fn write_fields(out: &mut String, fields: &[String]) {
+    let start = out.len();
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(f);
+    }
+    let trimmed = out[start..].trim_end().len();
+    out.truncate(start + trimmed);
+    out.push('\n');
+}
+
+/// `dis._get_lineno_width` (3.13+).
+fn lineno_width(line_starts: &[(u32, Option<i64>)]) -> usize {
+    // filter(None, ...) drops both None and 0.
+    let max = line_starts
+        .iter()
+        .filter_map(|(_, l)| *l)
+        .filter(|&l| l != 0)
+        .max();
+    let Some(max) = max else { return 0 };
+    if max == -1 {
+        return 0;
+    }
+    let width = 3.max(max.to_string().len());
+    if width < NO_LINENO.len() && line_starts.iter().any(|(_, l)| l.is_none()) {
+        NO_LINENO.len()
+    } else {
+        width
+    }
+}
+
+/// `dis._get_positions_width` (3.14+).
+fn positions_width(positions: &[Positions]) -> usize {
+    let mut has_value = false;
+    let mut values_width = 0;
+    for p in positions {
+        let all = [p.lineno, p.end_lineno, p.col_offset, p.end_col_offset];
+        has_value |= all.iter().any(Option::is_some);
+        let width: usize = all
+            .iter()
+            .map(|v| v.map_or(1, |v| v.to_string().len()))
+            .sum();
+        values_width = values_width.max(width);
+    }
+    if has_value {
+        1 + NO_LINENO.len().max(3 + values_width)
+    } else {
+        0
+    }
+}

@@ -1,0 +1,145 @@
+//! Per-version opcode tables, generated from each interpreter's own
+//! `opcode` and `dis` modules (see `scripts/gen_opcodes.py`).
+
+use crate::PyVersion;
+
+mod generated;
+
+/// How `dis` turns an instruction's argument into its `argval`/`argrepr`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ArgKind {
+    /// The opcode takes no argument.
+    None,
+    /// A number shown as is, with no description.
+    Plain,
+    /// Index into `co_consts`.
+    Const,
+    /// Index into `co_names`.
+    Name,
+    /// `LOAD_GLOBAL`: name index `arg >> 1`, low bit pushes NULL.
+    Global,
+    /// `LOAD_ATTR` (3.12+): name index `arg >> 1`, low bit loads a method.
+    Attr,
+    /// `LOAD_SUPER_ATTR`: name index `arg >> 2`, low bit loads a method.
+    SuperAttr,
+    /// `IMPORT_NAME` (3.15+): name index `arg >> 2`, low bits lazy/eager.
+    ImportName,
+    /// A jump; see [`Jump`] for its direction.
+    Jump,
+    /// Two local variable indexes packed in 4-bit halves.
+    LocalPair,
+    /// Index into the local variables.
+    Local,
+    /// Index into cell and free variables.
+    Free,
+    /// A comparison from `cmp_op`.
+    Compare,
+    /// `CONVERT_VALUE`'s conversion (str/repr/ascii).
+    ConvertValue,
+    /// `FORMAT_VALUE`'s conversion and format-spec flag.
+    FormatValue,
+    /// `MAKE_FUNCTION`/`SET_FUNCTION_ATTRIBUTE` flags.
+    FunctionFlags,
+    /// `BINARY_OP`'s operator.
+    BinaryOp,
+    Intrinsic1,
+    Intrinsic2,
+    /// `LOAD_COMMON_CONSTANT`'s constant.
+    CommonConstant,
+    /// `LOAD_SPECIAL`'s method name.
+    SpecialMethod,
+    /// `IS_OP`: `is` or `is not`.
+    IsOp,
+    /// `CONTAINS_OP`: `in` or `not in`.
+    ContainsOp,
+}
+
+/// Direction and base of a jump argument.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Jump {
+    None,
+    /// Relative to the next instruction (after inline caches).
+    Forward,
+    /// Relative to the next instruction, backwards.
+    Backward,
+    /// An absolute instruction index.
+    Absolute,
+}
+
+/// Facts about one opcode number in one version.
+#[derive(Copy, Clone, Debug)]
+pub struct OpInfo {
+    /// The name `dis` prints (`<N>` for an unassigned number).
+    pub name: &'static str,
+    /// The base opcode a specialised one stands for (itself otherwise).
+    pub deopt: u8,
+    /// Whether the (base) opcode uses its argument.
+    pub has_arg: bool,
+    pub arg_kind: ArgKind,
+    pub jump: Jump,
+    /// Number of 2-byte inline cache entries that follow the instruction.
+    pub cache_entries: u8,
+    /// Names and sizes (in entries) of the inline cache fields.
+    pub cache_format: &'static [(&'static str, u8)],
+}
+
+/// One version's complete opcode table.
+#[derive(Debug)]
+pub struct OpcodeTable {
+    pub version: PyVersion,
+    pub have_argument: u8,
+    pub extended_arg: u8,
+    /// `COMPARE_OP`'s argument is `cmp_op[arg >> compare_shift]`.
+    pub compare_shift: u8,
+    /// `COMPARE_OP`'s bit 16 means "coerce to bool" (3.13+).
+    pub compare_bool: bool,
+    pub cmp_op: &'static [&'static str],
+    pub nb_ops: &'static [&'static str],
+    pub intrinsic1: &'static [&'static str],
+    pub intrinsic2: &'static [&'static str],
+    pub common_constants: &'static [&'static str],
+    pub special_methods: &'static [&'static str],
+    pub function_flags: &'static [&'static str],
+    pub format_value_converters: &'static [&'static str],
+    pub ops: [OpInfo; 256],
+}
+
+impl OpcodeTable {
+    /// The table for a version, if pybc has one.
+    pub fn for_version(version: PyVersion) -> Option<&'static OpcodeTable> {
+        generated::ALL.iter().copied().find(|t| t.version == version)
+    }
+
+    /// Versions with a table.
+    pub fn versions() -> impl Iterator<Item = PyVersion> {
+        generated::ALL.iter().map(|t| t.version)
+    }
+
+    #[allow(clippy::indexing_slicing)] // `ops` has 256 entries: every u8 is in bounds.
+    pub fn op(&self, opcode: u8) -> &OpInfo {
+        &self.ops[usize::from(opcode)]
+    }
+
+    /// The base opcode's facts for a (possibly specialised) opcode.
+    pub fn base(&self, opcode: u8) -> &OpInfo {
+        self.op(self.op(opcode).deopt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_are_self_consistent() {
+        for version in OpcodeTable::versions() {
+            let table = OpcodeTable::for_version(version).unwrap();
+            assert_eq!(table.op(table.extended_arg).name, "EXTENDED_ARG");
+            for op in table.ops.iter() {
+                let cached: u8 = op.cache_format.iter().map(|(_, n)| n).sum();
+                let base = table.op(op.deopt);
+                assert!(cached == 0 || cached == base.cache_entries, "{version} {}", op.name);
+            }
+        }
+    }
+}
