@@ -9,6 +9,7 @@ opcodes that `dis` treats specially are those it binds as module-level
 names (e.g. `dis.LOAD_GLOBAL` exists from 3.11 on).
 """
 import dis
+import inspect
 import json
 import opcode
 import sys
@@ -41,12 +42,20 @@ def main():
     hasjump = set(getattr(opcode, "hasjump", [])) | set(opcode.hasjrel) | set(opcode.hasjabs)
     hasexc = set(getattr(opcode, "hasexc", []))
     labels_style = sys.version_info >= (3, 13)
+    try:
+        only_load_const = "op == LOAD_CONST" in inspect.getsource(dis._get_const_value)
+    except (AttributeError, OSError, TypeError):
+        only_load_const = False
 
     def arg_kind(op):
         name = opcode.opname[op]
         if op not in hasarg:
             return "none"
         if op in opcode.hasconst:
+            # 3.11's dis resolves only LOAD_CONST; other constant opcodes
+            # (KW_NAMES) get no description.
+            if only_load_const and name != "LOAD_CONST":
+                return "plain"
             return "const"
         if op in opcode.hasname:
             if name == "LOAD_GLOBAL" and name in special:
