@@ -77,7 +77,8 @@ fn main() -> ExitCode {
         match disassemble_file(path, &args) {
             Ok(text) => {
                 let written = if several {
-                    writeln!(out, "==> {} <==", path.display()).and_then(|_| out.write_all(text.as_bytes()))
+                    writeln!(out, "==> {} <==", path.display())
+                        .and_then(|_| out.write_all(text.as_bytes()))
                 } else {
                     out.write_all(text.as_bytes())
                 };
@@ -106,7 +107,9 @@ fn main() -> ExitCode {
 fn read_input(path: &Path) -> Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         let mut data = Vec::new();
-        io::stdin().read_to_end(&mut data).context("reading standard input")?;
+        io::stdin()
+            .read_to_end(&mut data)
+            .context("reading standard input")?;
         return Ok(data);
     }
     if path.is_dir() {
@@ -142,7 +145,10 @@ fn disassemble_file(path: &Path, args: &DisArgs) -> Result<String> {
     let mut text = String::new();
     match &*code {
         Object::Code(code) => printer.write_dis(&mut text, code),
-        other => bail!("the file holds a {} object, not a code object", other.type_name()),
+        other => bail!(
+            "the file holds a {} object, not a code object",
+            other.type_name()
+        ),
     }
     Ok(text)
 }

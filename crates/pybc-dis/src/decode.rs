@@ -192,10 +192,13 @@ fn parse_exception_table(table: &[u8]) -> Vec<ExceptionEntry> {
         }
         Some(val)
     };
-    loop {
-        let Some(start) = varint(&mut iter) else { break };
-        let Some(length) = varint(&mut iter) else { break };
-        let Some(target) = varint(&mut iter) else { break };
+    while let Some(start) = varint(&mut iter) {
+        let Some(length) = varint(&mut iter) else {
+            break;
+        };
+        let Some(target) = varint(&mut iter) else {
+            break;
+        };
         let Some(dl) = varint(&mut iter) else { break };
         let start = start.saturating_mul(2);
         out.push(ExceptionEntry {
@@ -251,11 +254,7 @@ impl<'a> VarNames<'a> {
 }
 
 /// Decodes a code object's instructions the way that version's `dis` does.
-pub fn decode(
-    code: &CodeObject,
-    d: Dialect,
-    repr: &dyn Fn(&Object) -> String,
-) -> CodeListing {
+pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -> CodeListing {
     let bytes = code.code_bytes();
     let raw = unpack_opargs(bytes, d);
     let lines = co_lines(code, d.rules.line_table);
@@ -350,7 +349,9 @@ pub fn decode(
         let unit = (r.offset / 2) as usize;
         let (argval, argrepr) = match r.arg {
             None => (ArgValue::None, String::new()),
-            Some(arg) => arg_description(d, &names, consts, &label_of, r.opcode, arg, r.offset, repr),
+            Some(arg) => {
+                arg_description(d, &names, consts, &label_of, r.opcode, arg, r.offset, repr)
+            }
         };
         let cache_entries = base.cache_entries;
         let mut cache_info = Vec::new();
@@ -387,11 +388,7 @@ pub fn decode(
             offset: r.offset,
             start_offset: r.start_offset,
             starts_line,
-            line_number: if d.rules.layout == Layout::Labels || starts_line {
-                line_number
-            } else {
-                line_number
-            },
+            line_number,
             label,
             is_jump_target: label.is_some(),
             jump_target: jump,

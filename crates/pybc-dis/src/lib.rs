@@ -9,9 +9,7 @@ mod decode;
 pub mod linetable;
 mod text;
 
-pub use decode::{
-    decode, ArgValue, CacheField, CodeListing, Dialect, ExceptionEntry, Instruction,
-};
+pub use decode::{decode, ArgValue, CacheField, CodeListing, Dialect, ExceptionEntry, Instruction};
 pub use text::{CodeAddresses, TextOptions, TextPrinter};
 
 use pybc_versions::opcodes::OpcodeTable;

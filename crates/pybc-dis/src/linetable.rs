@@ -179,7 +179,9 @@ pub fn co_lines(code: &CodeObject, format: LineTable) -> Vec<LineRange> {
             // PyLineTable_NextAddressRange does.
             'ranges: loop {
                 loop {
-                    let Some(pair) = pairs.next() else { break 'ranges };
+                    let Some(pair) = pairs.next() else {
+                        break 'ranges;
+                    };
                     let delta = u32::from(pair.first().copied().unwrap_or(0));
                     let ldelta = pair.get(1).copied().unwrap_or(0) as i8;
                     start = end;

@@ -142,7 +142,9 @@ impl<'a> TextPrinter<'a> {
                 for field in &instr.cache_info {
                     for i in 0..field.size {
                         offset += 2;
-                        let argrepr = if i == 0 && self.dialect.rules.cache_text != CacheText::QuickenedOnly {
+                        let argrepr = if i == 0
+                            && self.dialect.rules.cache_text != CacheText::QuickenedOnly
+                        {
                             format!("{}: {}", field.name, field.value)
                         } else {
                             String::new()
@@ -218,7 +220,11 @@ impl<'a> TextPrinter<'a> {
             }
             let mut fields: Vec<String> = Vec::with_capacity(6);
             if lineno_width > 0 {
-                fields.push(line_field(instr.starts_line, instr.line_number, &instr.positions));
+                fields.push(line_field(
+                    instr.starts_line,
+                    instr.line_number,
+                    &instr.positions,
+                ));
             }
             fields.push(match instr.label {
                 Some(l) => format!("{:>label_width$}", format!("L{l}:")),
@@ -231,7 +237,14 @@ impl<'a> TextPrinter<'a> {
             push_op_fields(&mut fields, instr.opname, instr.arg, &instr.argrepr, true);
             write_fields(out, &fields);
             if self.options.show_caches && !instr.cache_info.is_empty() {
-                self.write_cache_lines(out, instr, lineno_width, label_width, offset_width, &line_field);
+                self.write_cache_lines(
+                    out,
+                    instr,
+                    lineno_width,
+                    label_width,
+                    offset_width,
+                    &line_field,
+                );
             }
         }
         if !listing.exception_entries.is_empty() {
@@ -286,7 +299,13 @@ impl<'a> TextPrinter<'a> {
 }
 
 /// The opcode name and argument columns.
-fn push_op_fields(fields: &mut Vec<String>, opname: &str, arg: Option<i64>, argrepr: &str, overflow: bool) {
+fn push_op_fields(
+    fields: &mut Vec<String>,
+    opname: &str,
+    arg: Option<i64>,
+    argrepr: &str,
+    overflow: bool,
+) {
     fields.push(format!("{opname:<OPNAME_WIDTH$}"));
     if let Some(arg) = arg {
         // 3.13+ lets a long opname eat into the argument column.

@@ -15,7 +15,9 @@ pub enum MarshalError {
         code: u8,
         shown: char,
     },
-    #[error("invalid marshal reference {index} at offset {offset}: only {count} objects stored so far")]
+    #[error(
+        "invalid marshal reference {index} at offset {offset}: only {count} objects stored so far"
+    )]
     BadReference {
         offset: usize,
         index: i64,

@@ -11,7 +11,10 @@ use crate::reader::Reader;
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Validation {
     /// Source modification time and size (the only kind before 3.7).
-    Timestamp { mtime: u32, source_size: Option<u32> },
+    Timestamp {
+        mtime: u32,
+        source_size: Option<u32>,
+    },
     /// Source hash; `checked` says whether the interpreter verifies it.
     Hash { hash: [u8; 8], checked: bool },
 }

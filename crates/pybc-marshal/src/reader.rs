@@ -200,15 +200,13 @@ impl<'a> Reader<'a> {
             b't' => {
                 let n = self.length("a string length", 1)?;
                 let data = self.take(n, "a string")?;
-                let obj = if self.version.major < 3 {
+                if self.version.major < 3 {
                     // Python 2: an interned byte string, remembered for 'R'.
                     let obj: Obj = Arc::new(Object::Bytes(data.into()));
                     self.interned.push(obj.clone());
                     return Ok(self.fill(slot, obj));
-                } else {
-                    Object::Str(PyStr::new(data, true))
-                };
-                obj
+                }
+                Object::Str(PyStr::new(data, true))
             }
             b'R' => {
                 let index_at = self.offset();

@@ -5,7 +5,10 @@
 pub enum PyInt {
     Small(i64),
     /// Magnitude in little-endian 32-bit limbs, no trailing zero limbs.
-    Big { negative: bool, limbs: Vec<u32> },
+    Big {
+        negative: bool,
+        limbs: Vec<u32>,
+    },
 }
 
 impl PyInt {

@@ -29,7 +29,10 @@ pub enum Object {
     Ellipsis,
     Int(PyInt),
     Float(f64),
-    Complex { real: f64, imag: f64 },
+    Complex {
+        real: f64,
+        imag: f64,
+    },
     /// Python 3 `bytes`, Python 2 `str`.
     Bytes(Box<[u8]>),
     /// Python 3 `str`, Python 2 `unicode`.
@@ -39,7 +42,11 @@ pub enum Object {
     Dict(Vec<(Obj, Obj)>),
     Set(Vec<Obj>),
     FrozenSet(Vec<Obj>),
-    Slice { start: Obj, stop: Obj, step: Obj },
+    Slice {
+        start: Obj,
+        stop: Obj,
+        step: Obj,
+    },
     Code(Box<CodeObject>),
 }
 

@@ -20,7 +20,8 @@ impl PyStr {
         }
     }
 
-    pub fn from_str(s: &str) -> PyStr {
+    /// A (not interned) string with the given text.
+    pub fn from_text(s: &str) -> PyStr {
         PyStr::new(s.as_bytes(), false)
     }
 
@@ -88,7 +89,10 @@ mod tests {
     #[test]
     fn surrogates_decode() {
         let s = PyStr::new(&b"a\xed\xa0\x80\xc3\xa9"[..], false);
-        assert_eq!(s.code_points().collect::<Vec<_>>(), vec![0x61, 0xd800, 0xe9]);
+        assert_eq!(
+            s.code_points().collect::<Vec<_>>(),
+            vec![0x61, 0xd800, 0xe9]
+        );
         assert_eq!(s.max_code_point(), 0xd800);
     }
 

@@ -92,8 +92,20 @@ const V30: &[CodeField] = &[
     LineTable,
 ];
 const V23: &[CodeField] = &[
-    ArgCount, NLocals, StackSize, Flags, Code, Consts, Names, VarNames, FreeVars, CellVars,
-    Filename, Name, FirstLineNo, LineTable,
+    ArgCount,
+    NLocals,
+    StackSize,
+    Flags,
+    Code,
+    Consts,
+    Names,
+    VarNames,
+    FreeVars,
+    CellVars,
+    Filename,
+    Name,
+    FirstLineNo,
+    LineTable,
 ];
 
 /// The marshalled code-object layout of a version: its fields in order and

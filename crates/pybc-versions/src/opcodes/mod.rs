@@ -3,6 +3,7 @@
 
 use crate::PyVersion;
 
+#[rustfmt::skip]
 mod generated;
 
 /// How `dis` turns an instruction's argument into its `argval`/`argrepr`.
@@ -107,7 +108,10 @@ pub struct OpcodeTable {
 impl OpcodeTable {
     /// The table for a version, if pybc has one.
     pub fn for_version(version: PyVersion) -> Option<&'static OpcodeTable> {
-        generated::ALL.iter().copied().find(|t| t.version == version)
+        generated::ALL
+            .iter()
+            .copied()
+            .find(|t| t.version == version)
     }
 
     /// Versions with a table.
@@ -138,7 +142,11 @@ mod tests {
             for op in table.ops.iter() {
                 let cached: u8 = op.cache_format.iter().map(|(_, n)| n).sum();
                 let base = table.op(op.deopt);
-                assert!(cached == 0 || cached == base.cache_entries, "{version} {}", op.name);
+                assert!(
+                    cached == 0 || cached == base.cache_entries,
+                    "{version} {}",
+                    op.name
+                );
             }
         }
     }
