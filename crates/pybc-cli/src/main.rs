@@ -9,9 +9,6 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
-use pybc_dis::{CodeAddresses, Dialect, TextOptions, TextPrinter};
-use pybc_marshal::{loads, Pyc};
-use pybc_model::Object;
 use pybc_versions::PyVersion;
 
 mod compile;
@@ -126,31 +123,15 @@ fn disassemble_file(path: &Path, args: &DisArgs) -> Result<String> {
     } else {
         read_input(path)?
     };
-    let (version, code) = if is_source || args.pyversion.is_none() || looks_like_pyc(&data) {
-        let pyc = Pyc::parse(&data, args.pyversion)?;
-        (pyc.header.version, pyc.code)
-    } else {
-        let version = args.pyversion.unwrap_or(PyVersion::new(3, 13));
-        (version, loads(&data, version)?)
-    };
-    let dialect = Dialect::for_version(version)?;
-    let options = TextOptions {
+    let options = pybc::Options {
+        version: args.pyversion,
+        raw_marshal: !is_source && args.pyversion.is_some() && !looks_like_pyc(&data),
         show_caches: args.show_caches,
         show_offsets: args.show_offsets,
         show_positions: args.show_positions,
-        recursive: dialect.rules.recursive,
+        recursive: None,
     };
-    let addresses = CodeAddresses::new();
-    let printer = TextPrinter::new(dialect, options, &addresses);
-    let mut text = String::new();
-    match &*code {
-        Object::Code(code) => printer.write_dis(&mut text, code),
-        other => bail!(
-            "the file holds a {} object, not a code object",
-            other.type_name()
-        ),
-    }
-    Ok(text)
+    Ok(pybc::dis_text(&data, &options)?)
 }
 
 /// Whether data starts like a `.pyc` (magic number followed by `\r\n`).
