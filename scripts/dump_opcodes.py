@@ -146,6 +146,7 @@ def main():
         "format_value_converters": converters,
         "compare_shift": compare_shift,
         "compare_bool": compare_bool,
+        "flag_names": sorted([bit, name] for bit, name in dis.COMPILER_FLAG_NAMES.items()),
         "ops": ops,
     }
     json.dump(doc, sys.stdout, indent=1, sort_keys=True)

@@ -82,6 +82,8 @@ def render():
         for key in ("cmp_op", "nb_ops", "intrinsic1", "intrinsic2", "common_constants",
                     "special_methods", "function_flags", "format_value_converters"):
             out.append("    %s: %s," % (key, str_slice(doc[key])))
+        out.append("    flag_names: &[%s]," % ", ".join(
+            "(%d, %s)" % (bit, rust_str(name)) for bit, name in doc["flag_names"]))
         out.append("    ops: [")
         for op in doc["ops"]:
             fmt = "&[" + ", ".join("(%s, %d)" % (rust_str(n), s) for n, s in op["cache_format"]) + "]"

@@ -31,6 +31,8 @@ struct Cli {
 enum Command {
     /// Disassemble .pyc, marshal or .py files (the default command).
     Dis(DisArgs),
+    /// Show a .pyc header and, per code object, what dis.code_info prints.
+    Info(DisArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -58,9 +60,10 @@ struct DisArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let args = match cli.command {
-        Some(Command::Dis(args)) => args,
-        None => cli.dis,
+    let (args, mode) = match cli.command {
+        Some(Command::Dis(args)) => (args, Mode::Dis),
+        Some(Command::Info(args)) => (args, Mode::Info),
+        None => (cli.dis, Mode::Dis),
     };
     if args.files.is_empty() {
         eprintln!("pybc: no input files (try --help)");
@@ -71,7 +74,7 @@ fn main() -> ExitCode {
     let mut failed = false;
     let several = args.files.len() > 1;
     for path in &args.files {
-        match disassemble_file(path, &args) {
+        match process_file(path, &args, mode) {
             Ok(text) => {
                 let written = if several {
                     writeln!(out, "==> {} <==", path.display())
@@ -115,8 +118,15 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read: {e}"))
 }
 
-/// Disassembles one input into text.
-fn disassemble_file(path: &Path, args: &DisArgs) -> Result<String> {
+/// What to print for each input.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+enum Mode {
+    Dis,
+    Info,
+}
+
+/// Turns one input into the text asked for.
+fn process_file(path: &Path, args: &DisArgs, mode: Mode) -> Result<String> {
     let is_source = path.extension().is_some_and(|e| e == "py" || e == "pyw");
     let data = if is_source {
         compile::compile_with_python(&args.python, path)?
@@ -131,7 +141,11 @@ fn disassemble_file(path: &Path, args: &DisArgs) -> Result<String> {
         show_positions: args.show_positions,
         recursive: None,
     };
-    Ok(pybc::dis_text(&data, &options)?)
+    let module = pybc::load(&data, &options)?;
+    Ok(match mode {
+        Mode::Dis => pybc::module_text(&module, &options)?,
+        Mode::Info => pybc::info_text(&module)?,
+    })
 }
 
 /// Whether data starts like a `.pyc` (magic number followed by `\r\n`).

@@ -6,6 +6,7 @@
 //! `pybc_versions` (opcode tables and declared format rules).
 
 mod decode;
+pub mod info;
 pub mod linetable;
 mod text;
 

@@ -104,3 +104,64 @@ pub fn module_text(module: &Module, options: &Options) -> Result<String, Error> 
 pub fn dis_text(data: &[u8], options: &Options) -> Result<String, Error> {
     module_text(&load(data, options)?, options)
 }
+
+/// `pybc info`: the `.pyc` header, then `dis.code_info` of every code
+/// object (module first, then nested ones in the order `dis` visits them),
+/// separated by blank lines.
+pub fn info_text(module: &Module) -> Result<String, Error> {
+    use std::fmt::Write;
+
+    let dialect = Dialect::for_version(module.version)?;
+    let addresses = CodeAddresses::new();
+    let printer = TextPrinter::new(dialect, TextOptions::default(), &addresses);
+    let mut out = String::new();
+    if let Some(h) = &module.header {
+        let _ = writeln!(out, "Magic number:      {} ({})", h.magic, h.label);
+        let _ = writeln!(out, "Python version:    {}", h.version);
+        let _ = writeln!(out, "Header flags:      {:#010x}", h.flags);
+        match h.validation {
+            pybc_marshal::Validation::Timestamp { mtime, source_size } => {
+                let _ = writeln!(out, "Validation:        timestamp");
+                let _ = writeln!(out, "Source mtime:      {mtime}");
+                if let Some(size) = source_size {
+                    let _ = writeln!(out, "Source size:       {size}");
+                }
+            }
+            pybc_marshal::Validation::Hash { hash, checked } => {
+                let kind = if checked { "checked" } else { "unchecked" };
+                let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+                let _ = writeln!(out, "Validation:        {kind} hash");
+                let _ = writeln!(out, "Source hash:       {hex}");
+            }
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "Python version:    {} (raw marshal data)",
+            module.version
+        );
+    }
+    let Object::Code(root) = &*module.code else {
+        return Err(Error::NotCode(module.code.type_name()));
+    };
+    let mut stack: Vec<(&pybc_model::CodeObject, usize)> = vec![(root, 0)];
+    let repr = |o: &Object| printer.repr(o);
+    // Depth-first, in co_consts order, like dis's recursion.
+    let mut order = Vec::new();
+    while let Some((code, depth)) = stack.pop() {
+        order.push(code);
+        if depth < pybc_dis::MAX_CODE_NESTING {
+            for c in code.consts().iter().rev() {
+                if let Object::Code(inner) = &**c {
+                    stack.push((inner, depth + 1));
+                }
+            }
+        }
+    }
+    for code in order {
+        out.push('\n');
+        out.push_str(&pybc_dis::info::code_info(code, dialect.table, &repr));
+        out.push('\n');
+    }
+    Ok(out)
+}

@@ -17,6 +17,7 @@ pub static V3_10: OpcodeTable = OpcodeTable {
     special_methods: &[],
     function_flags: &["defaults", "kwdefaults", "annotations", "closure"],
     format_value_converters: &["", "str", "repr", "ascii"],
+    flag_names: &[(1, "OPTIMIZED"), (2, "NEWLOCALS"), (4, "VARARGS"), (8, "VARKEYWORDS"), (16, "NESTED"), (32, "GENERATOR"), (64, "NOFREE"), (128, "COROUTINE"), (256, "ITERABLE_COROUTINE"), (512, "ASYNC_GENERATOR")],
     ops: [
         OpInfo { name: "<0>", deopt: 0, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },
         OpInfo { name: "POP_TOP", deopt: 1, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },
@@ -291,6 +292,7 @@ pub static V3_11: OpcodeTable = OpcodeTable {
     special_methods: &[],
     function_flags: &["defaults", "kwdefaults", "annotations", "closure"],
     format_value_converters: &["", "str", "repr", "ascii"],
+    flag_names: &[(1, "OPTIMIZED"), (2, "NEWLOCALS"), (4, "VARARGS"), (8, "VARKEYWORDS"), (16, "NESTED"), (32, "GENERATOR"), (64, "NOFREE"), (128, "COROUTINE"), (256, "ITERABLE_COROUTINE"), (512, "ASYNC_GENERATOR")],
     ops: [
         OpInfo { name: "CACHE", deopt: 0, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },
         OpInfo { name: "POP_TOP", deopt: 1, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },
@@ -565,6 +567,7 @@ pub static V3_12: OpcodeTable = OpcodeTable {
     special_methods: &[],
     function_flags: &["defaults", "kwdefaults", "annotations", "closure"],
     format_value_converters: &["", "str", "repr", "ascii"],
+    flag_names: &[(1, "OPTIMIZED"), (2, "NEWLOCALS"), (4, "VARARGS"), (8, "VARKEYWORDS"), (16, "NESTED"), (32, "GENERATOR"), (64, "NOFREE"), (128, "COROUTINE"), (256, "ITERABLE_COROUTINE"), (512, "ASYNC_GENERATOR")],
     ops: [
         OpInfo { name: "CACHE", deopt: 0, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },
         OpInfo { name: "POP_TOP", deopt: 1, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },
@@ -839,6 +842,7 @@ pub static V3_13: OpcodeTable = OpcodeTable {
     special_methods: &[],
     function_flags: &["defaults", "kwdefaults", "annotations", "closure"],
     format_value_converters: &[],
+    flag_names: &[(1, "OPTIMIZED"), (2, "NEWLOCALS"), (4, "VARARGS"), (8, "VARKEYWORDS"), (16, "NESTED"), (32, "GENERATOR"), (64, "NOFREE"), (128, "COROUTINE"), (256, "ITERABLE_COROUTINE"), (512, "ASYNC_GENERATOR")],
     ops: [
         OpInfo { name: "CACHE", deopt: 0, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },
         OpInfo { name: "BEFORE_ASYNC_WITH", deopt: 1, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },
@@ -1113,6 +1117,7 @@ pub static V3_14: OpcodeTable = OpcodeTable {
     special_methods: &["__enter__", "__exit__", "__aenter__", "__aexit__"],
     function_flags: &["defaults", "kwdefaults", "annotations", "closure", "annotate"],
     format_value_converters: &[],
+    flag_names: &[(1, "OPTIMIZED"), (2, "NEWLOCALS"), (4, "VARARGS"), (8, "VARKEYWORDS"), (16, "NESTED"), (32, "GENERATOR"), (64, "NOFREE"), (128, "COROUTINE"), (256, "ITERABLE_COROUTINE"), (512, "ASYNC_GENERATOR"), (67108864, "HAS_DOCSTRING"), (134217728, "METHOD")],
     ops: [
         OpInfo { name: "CACHE", deopt: 0, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },
         OpInfo { name: "BINARY_SLICE", deopt: 1, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },
@@ -1387,6 +1392,7 @@ pub static V3_15: OpcodeTable = OpcodeTable {
     special_methods: &["__enter__", "__exit__", "__aenter__", "__aexit__"],
     function_flags: &["defaults", "kwdefaults", "annotations", "closure", "annotate"],
     format_value_converters: &[],
+    flag_names: &[(1, "OPTIMIZED"), (2, "NEWLOCALS"), (4, "VARARGS"), (8, "VARKEYWORDS"), (16, "NESTED"), (32, "GENERATOR"), (64, "NOFREE"), (128, "COROUTINE"), (256, "ITERABLE_COROUTINE"), (512, "ASYNC_GENERATOR"), (67108864, "HAS_DOCSTRING"), (134217728, "METHOD")],
     ops: [
         OpInfo { name: "CACHE", deopt: 0, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },
         OpInfo { name: "BINARY_SLICE", deopt: 1, has_arg: false, arg_kind: ArgKind::None, jump: Jump::None, cache_entries: 0, cache_format: &[] },

@@ -102,6 +102,8 @@ pub struct OpcodeTable {
     pub special_methods: &'static [&'static str],
     pub function_flags: &'static [&'static str],
     pub format_value_converters: &'static [&'static str],
+    /// `dis.COMPILER_FLAG_NAMES`: code flag bit → name.
+    pub flag_names: &'static [(u32, &'static str)],
     pub ops: [OpInfo; 256],
 }
 
