@@ -53,6 +53,9 @@ struct DisArgs {
     /// number says; required for raw marshal data.
     #[arg(long, value_name = "X.Y")]
     pyversion: Option<PyVersion>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
     /// Python interpreter used to compile .py inputs.
     #[arg(long, value_name = "PATH", default_value = "python3")]
     python: PathBuf,
@@ -72,9 +75,9 @@ fn main() -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut failed = false;
-    let several = args.files.len() > 1;
-    for path in &args.files {
-        match process_file(path, &args, mode) {
+    let several = args.files.len() > 1 && args.format == FormatArg::Text;
+    for (index, path) in args.files.iter().enumerate() {
+        match process_file(path, &args, mode, index == 0) {
             Ok(text) => {
                 let written = if several {
                     writeln!(out, "==> {} <==", path.display())
@@ -118,6 +121,20 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read: {e}"))
 }
 
+/// `--format` values.
+#[derive(clap::ValueEnum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+enum FormatArg {
+    /// What that version's dis prints
+    #[default]
+    Text,
+    /// One JSON document per file
+    Json,
+    /// One JSON object per code object per line
+    Jsonl,
+    /// One row per instruction
+    Csv,
+}
+
 /// What to print for each input.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum Mode {
@@ -126,7 +143,7 @@ enum Mode {
 }
 
 /// Turns one input into the text asked for.
-fn process_file(path: &Path, args: &DisArgs, mode: Mode) -> Result<String> {
+fn process_file(path: &Path, args: &DisArgs, mode: Mode, first: bool) -> Result<String> {
     let is_source = path.extension().is_some_and(|e| e == "py" || e == "pyw");
     let data = if is_source {
         compile::compile_with_python(&args.python, path)?
@@ -140,10 +157,17 @@ fn process_file(path: &Path, args: &DisArgs, mode: Mode) -> Result<String> {
         show_offsets: args.show_offsets,
         show_positions: args.show_positions,
         recursive: None,
+        csv_header: first,
+    };
+    let format = match args.format {
+        FormatArg::Text => pybc::Format::Text,
+        FormatArg::Json => pybc::Format::Json,
+        FormatArg::Jsonl => pybc::Format::Jsonl,
+        FormatArg::Csv => pybc::Format::Csv,
     };
     let module = pybc::load(&data, &options)?;
     Ok(match mode {
-        Mode::Dis => pybc::module_text(&module, &options)?,
+        Mode::Dis => pybc::render(&module, &path.display().to_string(), &options, format)?,
         Mode::Info => pybc::info_text(&module)?,
     })
 }

@@ -7,6 +7,7 @@
 
 mod decode;
 pub mod info;
+pub mod json;
 pub mod linetable;
 mod text;
 

@@ -34,6 +34,8 @@ pub enum Error {
     Unsupported(#[from] pybc_dis::UnsupportedVersion),
     #[error("the file holds a {0} object, not a code object")]
     NotCode(&'static str),
+    #[error("cannot format output: {0}")]
+    Output(String),
 }
 
 /// How to read the input and what to show.
@@ -50,6 +52,8 @@ pub struct Options {
     /// Recurse into nested code objects even where that version's `dis`
     /// did not (`None`: do what that version did).
     pub recursive: Option<bool>,
+    /// Write the CSV header row (the first file of a batch only).
+    pub csv_header: bool,
 }
 
 /// A loaded module: its version and root object.
@@ -164,4 +168,113 @@ pub fn info_text(module: &Module) -> Result<String, Error> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Output formats of [`render`].
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Format {
+    /// Exactly what that version's `dis.dis` prints.
+    #[default]
+    Text,
+    /// One JSON document per input (see `schema/pybc.schema.json`).
+    Json,
+    /// One JSON object per code object, one per line.
+    Jsonl,
+    /// One CSV row per instruction, with a header row.
+    Csv,
+}
+
+fn header_json(module: &Module) -> serde_json::Value {
+    use serde_json::json;
+    match &module.header {
+        None => serde_json::Value::Null,
+        Some(h) => {
+            let mut v = json!({
+                "magic": h.magic,
+                "label": h.label,
+                "flags": h.flags,
+                "size": h.len,
+            });
+            if let Some(map) = v.as_object_mut() {
+                match h.validation {
+                    pybc_marshal::Validation::Timestamp { mtime, source_size } => {
+                        map.insert("validation".into(), json!("timestamp"));
+                        map.insert("mtime".into(), json!(mtime));
+                        map.insert("source_size".into(), json!(source_size));
+                    }
+                    pybc_marshal::Validation::Hash { hash, checked } => {
+                        let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+                        map.insert(
+                            "validation".into(),
+                            json!(if checked {
+                                "checked-hash"
+                            } else {
+                                "unchecked-hash"
+                            }),
+                        );
+                        map.insert("source_hash".into(), json!(hex));
+                    }
+                }
+            }
+            v
+        }
+    }
+}
+
+/// Renders a loaded module in `format`; `file` names the input in the
+/// machine-readable formats.
+pub fn render(
+    module: &Module,
+    file: &str,
+    options: &Options,
+    format: Format,
+) -> Result<String, Error> {
+    use pybc_dis::json::{code_json, walk_codes, write_csv, SCHEMA_ID};
+    use serde_json::json;
+
+    if format == Format::Text {
+        return module_text(module, options);
+    }
+    let dialect = Dialect::for_version(module.version)?;
+    let Object::Code(root) = &*module.code else {
+        return Err(Error::NotCode(module.code.type_name()));
+    };
+    let addresses = CodeAddresses::new();
+    let version = module.version.to_string();
+    Ok(match format {
+        Format::Text => String::new(),
+        Format::Json => {
+            let doc = json!({
+                "schema": SCHEMA_ID,
+                "file": file,
+                "version": version,
+                "header": header_json(module),
+                "code": code_json(root, dialect, &addresses, &[], true),
+            });
+            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Jsonl => {
+            let mut s = String::new();
+            for (code, parents) in walk_codes(root) {
+                let line = json!({
+                    "schema": SCHEMA_ID,
+                    "file": file,
+                    "version": version,
+                    "code": code_json(code, dialect, &addresses, &parents, false),
+                });
+                s.push_str(&serde_json::to_string(&line).unwrap_or_default());
+                s.push('\n');
+            }
+            s
+        }
+        Format::Csv => {
+            let mut buf = Vec::new();
+            if let Err(e) = write_csv(&mut buf, file, root, dialect, options.csv_header) {
+                return Err(Error::Output(e.to_string()));
+            }
+            String::from_utf8_lossy(&buf).into_owned()
+        }
+    })
 }
