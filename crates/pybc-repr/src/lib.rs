@@ -1,1 +1,284 @@
-//! placeholder
+//! Python's `repr()` of marshalled constants, exactly as each CPython
+//! version writes it.
+//!
+//! - [`repr`]: any constant (`None`, numbers, strings, bytes, containers,
+//!   code objects), with Python 2's `u'...'`/`'...'` and `L` conventions.
+//! - [`repr_float`]: `repr(float)`, shortest round-trip digits.
+//! - [`frozenset_order`]: the iteration order CPython gives a frozenset that
+//!   marshal loaded, in a 64-bit process run with `PYTHONHASHSEED=0`; this
+//!   needs CPython's hash functions (`hash` module) and its set table
+//!   (`set` module) for that version.
+//!
+//! The printable-character tables and the test fixtures are generated from
+//! the real interpreters by `scripts/gen_repr_fixtures.py`.
+//!
+//! Known limits:
+//! - Python 2 ints and longs are not told apart by the model: values that fit
+//!   in 64 bits print as ints, larger ones with the `L` suffix.
+//! - Set order cannot be reproduced when an element's hash depends on an
+//!   object address (`None` before 3.12, `Ellipsis`, `StopIteration`, NaN
+//!   from 3.10, code objects, and containers holding them): such sets keep
+//!   the order of the marshal data, which is the order the writing process
+//!   iterated them in.
+//! - Dicts print in marshal order (right for 3.6+; dict constants do not
+//!   occur in code objects).
+
+use pybc_model::{CodeObject, Obj, Object};
+use pybc_versions::PyVersion;
+
+mod float;
+mod hash;
+mod printable;
+#[rustfmt::skip]
+mod printable_tables;
+mod set;
+mod text;
+
+pub use float::repr_float;
+pub use printable::unicode_version;
+
+/// `repr(obj)` as Python `version` prints it.
+///
+/// `code_addr` gives the address printed for a code object
+/// (`<code object NAME at 0xADDR, file "FILENAME", line N>`).
+pub fn repr(obj: &Object, version: PyVersion, code_addr: &dyn Fn(&CodeObject) -> u64) -> String {
+    let mut out = String::new();
+    write_repr(&mut out, obj, version, code_addr, 0);
+    out
+}
+
+/// Nesting beyond this prints `...` (marshal itself limits depth far below).
+const MAX_DEPTH: usize = 2000;
+
+fn write_repr(
+    out: &mut String,
+    obj: &Object,
+    version: PyVersion,
+    code_addr: &dyn Fn(&CodeObject) -> u64,
+    depth: usize,
+) {
+    let py2 = version.major < 3;
+    if depth > MAX_DEPTH {
+        out.push_str("...");
+        return;
+    }
+    let seq = |out: &mut String, items: &mut dyn Iterator<Item = &Obj>| {
+        for (n, item) in items.enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            write_repr(out, item, version, code_addr, depth + 1);
+        }
+    };
+    match obj {
+        Object::Null => out.push_str("<NULL>"),
+        Object::None => out.push_str("None"),
+        Object::False => out.push_str("False"),
+        Object::True => out.push_str("True"),
+        Object::Ellipsis => out.push_str("Ellipsis"),
+        Object::StopIteration => out.push_str(if py2 {
+            "<type 'exceptions.StopIteration'>"
+        } else {
+            "<class 'StopIteration'>"
+        }),
+        Object::Int(i) => {
+            out.push_str(&i.to_decimal());
+            if py2 && i.to_i64().is_none() {
+                out.push('L');
+            }
+        }
+        Object::Float(x) => out.push_str(&repr_float(*x)),
+        Object::Complex { real, imag } => out.push_str(&float::repr_complex(*real, *imag)),
+        Object::Bytes(b) => out.push_str(&text::repr_bytes(b, if py2 { "" } else { "b" })),
+        Object::Str(s) => out.push_str(&if py2 {
+            text::repr_unicode2(s)
+        } else {
+            text::repr_str3(s, version)
+        }),
+        Object::Tuple(items) => {
+            out.push('(');
+            seq(out, &mut items.iter());
+            if items.len() == 1 {
+                out.push(',');
+            }
+            out.push(')');
+        }
+        Object::List(items) => {
+            out.push('[');
+            seq(out, &mut items.iter());
+            out.push(']');
+        }
+        Object::Dict(pairs) => {
+            out.push('{');
+            for (n, (k, v)) in pairs.iter().enumerate() {
+                if n > 0 {
+                    out.push_str(", ");
+                }
+                write_repr(out, k, version, code_addr, depth + 1);
+                out.push_str(": ");
+                write_repr(out, v, version, code_addr, depth + 1);
+            }
+            out.push('}');
+        }
+        Object::Set(items) | Object::FrozenSet(items) => {
+            let name = if matches!(obj, Object::Set(_)) {
+                "set"
+            } else {
+                "frozenset"
+            };
+            let order = frozenset_order(items, version);
+            let mut ordered = order.iter().filter_map(|&i| items.get(i));
+            if order.is_empty() && !py2 {
+                out.push_str(name);
+                out.push_str("()");
+            } else if py2 {
+                out.push_str(name);
+                out.push_str("([");
+                seq(out, &mut ordered);
+                out.push_str("])");
+            } else {
+                let set = name == "set";
+                if !set {
+                    out.push_str(name);
+                    out.push('(');
+                }
+                out.push('{');
+                seq(out, &mut ordered);
+                out.push('}');
+                if !set {
+                    out.push(')');
+                }
+            }
+        }
+        Object::Slice { start, stop, step } => {
+            out.push_str("slice(");
+            write_repr(out, start, version, code_addr, depth + 1);
+            out.push_str(", ");
+            write_repr(out, stop, version, code_addr, depth + 1);
+            out.push_str(", ");
+            write_repr(out, step, version, code_addr, depth + 1);
+            out.push(')');
+        }
+        Object::Code(code) => out.push_str(&repr_code(code, version, code_addr(code))),
+    }
+}
+
+/// `repr(code)`: `<code object NAME at 0xADDR, file "FILENAME", line N>`.
+///
+/// A first line number of 0 prints as -1 (every version from 2.7 to 3.13);
+/// a file name that is not a string prints as `???`. Python 2 truncates the
+/// name to 100 bytes and the file name to 300 (`%.100s`, `%.300s`).
+fn repr_code(code: &CodeObject, version: PyVersion, addr: u64) -> String {
+    let lineno: i64 = if code.firstlineno == 0 {
+        -1
+    } else {
+        i64::from(code.firstlineno)
+    };
+    let field = |o: &Option<Obj>, limit: usize| -> Option<String> {
+        match o.as_deref() {
+            Some(Object::Bytes(b)) if version.major < 3 => {
+                let b = b.split(|&c| c == 0).next().unwrap_or(&[]);
+                Some(String::from_utf8_lossy(b.get(..limit).unwrap_or(b)).into_owned())
+            }
+            Some(Object::Str(s)) if version.major >= 3 => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        }
+    };
+    let (name_limit, file_limit) = if version.major < 3 {
+        (100, 300)
+    } else {
+        (usize::MAX, usize::MAX)
+    };
+    let name = field(&code.name, name_limit);
+    let file = field(&code.filename, file_limit);
+    let name = name.unwrap_or_else(|| {
+        if version.major < 3 {
+            "???".into()
+        } else {
+            String::new()
+        }
+    });
+    match file {
+        Some(f) => format!("<code object {name} at 0x{addr:x}, file \"{f}\", line {lineno}>"),
+        None => format!("<code object {name} at 0x{addr:x}, file ???, line {lineno}>"),
+    }
+}
+
+/// The iteration order of a set or frozenset that marshal built by adding
+/// `items` in order, in a 64-bit CPython `version` run with
+/// `PYTHONHASHSEED=0`: indices into `items`, first to last. Items equal to
+/// an earlier one (`1`, `1.0`, `True`; in Python 2 also `'a'` and `u'a'`)
+/// are left out, as CPython drops them.
+///
+/// When some item's hash depends on an object address (`None` before 3.12,
+/// `Ellipsis`, `StopIteration`, NaN from 3.10, code objects, or a tuple or
+/// frozenset holding one), the order is not reproducible; the result is then
+/// `items` in their given order, which for marshal data is the order the
+/// writing process iterated the set in.
+pub fn frozenset_order(items: &[Obj], version: PyVersion) -> Vec<usize> {
+    set::frozenset_order(items, version)
+}
+
+/// CPython's `hash(obj)` in a 64-bit `version` process with
+/// `PYTHONHASHSEED=0`, or `None` when it depends on an object address or the
+/// object is unhashable.
+pub fn py_hash(obj: &Object, version: PyVersion) -> Option<i64> {
+    hash::hash(obj, version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pybc_model::{PyInt, PyStr};
+    use std::sync::Arc;
+
+    fn int(v: i64) -> Obj {
+        Arc::new(Object::Int(PyInt::Small(v)))
+    }
+
+    #[test]
+    fn frozenset_order_of_small_ints() {
+        let v = PyVersion::new(3, 13);
+        // Small ints hash to themselves: slots 1, 2, 3.
+        assert_eq!(frozenset_order(&[int(3), int(1), int(2)], v), vec![1, 2, 0]);
+        // 1, 1.0 and True are equal: only the first is kept.
+        let items = [int(1), Arc::new(Object::Float(1.0)), Arc::new(Object::True)];
+        assert_eq!(frozenset_order(&items, v), vec![0]);
+        // Address-hashed items keep the given order.
+        let items = [int(5), Arc::new(Object::Ellipsis), int(1)];
+        assert_eq!(frozenset_order(&items, v), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn python2_spellings() {
+        let v = PyVersion::new(2, 7);
+        let no_addr = |_: &CodeObject| 0;
+        assert_eq!(
+            repr(&Object::StopIteration, v, &no_addr),
+            "<type 'exceptions.StopIteration'>"
+        );
+        let big = Object::Int(PyInt::from_limbs(false, vec![0, 0, 1]));
+        assert_eq!(repr(&big, v, &no_addr), "18446744073709551616L");
+        let s = Object::Str(PyStr::from_text("é"));
+        assert_eq!(repr(&s, v, &no_addr), "u'\\xe9'");
+        assert_eq!(
+            repr(&Object::FrozenSet(vec![]), v, &no_addr),
+            "frozenset([])"
+        );
+    }
+
+    #[test]
+    fn code_objects() {
+        let code = CodeObject {
+            name: Some(Arc::new(Object::Str(PyStr::from_text("f")))),
+            filename: Some(Arc::new(Object::None)),
+            firstlineno: 3,
+            ..CodeObject::default()
+        };
+        let obj = Object::Code(Box::new(code));
+        assert_eq!(
+            repr(&obj, PyVersion::new(3, 12), &|_| 0x1_0000),
+            "<code object f at 0x10000, file ???, line 3>"
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! `repr()` of text and byte strings.
+
+use pybc_model::PyStr;
+use pybc_versions::PyVersion;
+
+use crate::printable;
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends `\` + `lead` + the low `width` hex digits of `value` (lowercase).
+fn push_hex_escape(out: &mut String, lead: char, value: u32, width: u32) {
+    out.push('\\');
+    out.push(lead);
+    for i in (0..width).rev() {
+        let nibble = (value >> (4 * i)) & 0xf;
+        let digit = HEX
+            .get(usize::try_from(nibble).unwrap_or(0))
+            .copied()
+            .unwrap_or(b'0');
+        out.push(char::from(digit));
+    }
+}
+
+/// The quote CPython picks: `'` unless the text has `'` and no `"`.
+fn pick_quote(has_single: bool, has_double: bool) -> char {
+    if has_single && !has_double {
+        '"'
+    } else {
+        '\''
+    }
+}
+
+/// `repr(bytes)` in Python 3 (`b'...'`) or `repr(str)` in Python 2 (`'...'`).
+pub(crate) fn repr_bytes(data: &[u8], prefix: &str) -> String {
+    let quote = pick_quote(data.contains(&b'\''), data.contains(&b'"'));
+    let mut out = String::with_capacity(data.len() + 3);
+    out.push_str(prefix);
+    out.push(quote);
+    for &b in data {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            _ if char::from(b) == quote => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => push_hex_escape(&mut out, 'x', u32::from(b), 2),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `repr(str)` in Python 3 (`unicode_repr`): printable characters as they
+/// are, the rest escaped as `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+pub(crate) fn repr_str3(s: &PyStr, version: PyVersion) -> String {
+    let cps: Vec<u32> = s.code_points().collect();
+    let quote = pick_quote(cps.contains(&0x27), cps.contains(&0x22));
+    let table = printable::table_for(version);
+    let mut out = String::with_capacity(cps.len() + 2);
+    out.push(quote);
+    for &cp in &cps {
+        match cp {
+            0x5c => out.push_str("\\\\"),
+            0x09 => out.push_str("\\t"),
+            0x0a => out.push_str("\\n"),
+            0x0d => out.push_str("\\r"),
+            _ if cp == u32::from(quote) => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x00..=0x1f | 0x7f => push_hex_escape(&mut out, 'x', cp, 2),
+            0x20..=0x7e => out.extend(char::from_u32(cp)),
+            _ => match char::from_u32(cp) {
+                Some(c) if printable::is_printable(table, cp) => out.push(c),
+                _ if cp <= 0xff => push_hex_escape(&mut out, 'x', cp, 2),
+                _ if cp <= 0xffff => push_hex_escape(&mut out, 'u', cp, 4),
+                _ => push_hex_escape(&mut out, 'U', cp, 8),
+            },
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// `repr(unicode)` in Python 2 (`unicodeescape_string` with quotes, wide
+/// build): everything outside printable ASCII is escaped.
+pub(crate) fn repr_unicode2(s: &PyStr) -> String {
+    let cps: Vec<u32> = s.code_points().collect();
+    let quote = pick_quote(cps.contains(&0x27), cps.contains(&0x22));
+    let mut out = String::with_capacity(cps.len() + 3);
+    out.push('u');
+    out.push(quote);
+    for &cp in &cps {
+        match cp {
+            0x5c => out.push_str("\\\\"),
+            _ if cp == u32::from(quote) => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x1_0000.. => push_hex_escape(&mut out, 'U', cp, 8),
+            0x100..=0xffff => push_hex_escape(&mut out, 'u', cp, 4),
+            0x09 => out.push_str("\\t"),
+            0x0a => out.push_str("\\n"),
+            0x0d => out.push_str("\\r"),
+            0x20..=0x7e => out.extend(char::from_u32(cp)),
+            _ => push_hex_escape(&mut out, 'x', cp, 2),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_quotes() {
+        assert_eq!(repr_bytes(b"it's", "b"), "b\"it's\"");
+        assert_eq!(repr_bytes(b"'\"", "b"), "b'\\'\"'");
+        assert_eq!(repr_bytes(b"\x00\t\xff", ""), "'\\x00\\t\\xff'");
+    }
+
+    #[test]
+    fn str3() {
+        let v = PyVersion::new(3, 13);
+        let s = PyStr::new(
+            &b"\xc3\xa9\xed\xa0\x80\xe2\x80\xa8\xf0\x9f\x98\x80\x7f"[..],
+            false,
+        );
+        assert_eq!(repr_str3(&s, v), "'é\\ud800\\u2028😀\\x7f'");
+    }
+
+    #[test]
+    fn unicode2() {
+        let s = PyStr::from_text("é\u{2028}😀'");
+        assert_eq!(repr_unicode2(&s), "u\"\\xe9\\u2028\\U0001f600'\"");
+    }
+}
