@@ -18,6 +18,8 @@ pub use pybc_model as model;
 pub use pybc_repr as repr;
 pub use pybc_versions as versions;
 
+pub mod budget;
+
 use pybc_dis::{CodeAddresses, Dialect, TextOptions, TextPrinter};
 use pybc_marshal::{loads, Pyc, PycError};
 use pybc_model::{Obj, Object};
@@ -36,6 +38,16 @@ pub enum Error {
     NotCode(&'static str),
     #[error("cannot format output: {0}")]
     Output(String),
+    /// The listing would be far larger than the input justifies (objects
+    /// shared through marshal references and listed once per use, colliding
+    /// set hashes, huge numbers); see [`budget`].
+    #[error(
+        "refusing to list this input: its listing could take {} bytes of output and work, \
+         over the limit of {} for an input of this size",
+        .0.estimate,
+        .0.limit
+    )]
+    TooLarge(budget::TooLarge),
 }
 
 /// How to read the input and what to show.
@@ -87,6 +99,7 @@ pub fn load(data: &[u8], options: &Options) -> Result<Module, Error> {
 /// The text `dis.dis(code)` prints for a loaded module.
 pub fn module_text(module: &Module, options: &Options) -> Result<String, Error> {
     let dialect = Dialect::for_version(module.version)?;
+    budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
     let text_options = TextOptions {
         show_caches: options.show_caches,
         show_offsets: options.show_offsets,
@@ -116,6 +129,7 @@ pub fn info_text(module: &Module) -> Result<String, Error> {
     use std::fmt::Write;
 
     let dialect = Dialect::for_version(module.version)?;
+    budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
     let addresses = CodeAddresses::new();
     let printer = TextPrinter::new(dialect, TextOptions::default(), &addresses);
     let mut out = String::new();
@@ -239,6 +253,7 @@ pub fn render(
     let Object::Code(root) = &*module.code else {
         return Err(Error::NotCode(module.code.type_name()));
     };
+    budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
     let addresses = CodeAddresses::new();
     let version = module.version.to_string();
     Ok(match format {

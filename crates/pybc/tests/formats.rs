@@ -1,6 +1,9 @@
 //! The machine-readable formats: JSON and JSON Lines validate against the
 //! committed schema; CSV parses back to one row per instruction.
 
+// Test helpers fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 use std::path::{Path, PathBuf};
 
 use pybc::{Format, Options};
@@ -62,7 +65,8 @@ fn instruction_count(value: &serde_json::Value) -> usize {
 fn json_documents_match_the_schema() {
     let validator = schema();
     for path in fixtures() {
-        let doc: serde_json::Value = serde_json::from_str(&render(&path, Format::Json, false)).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_str(&render(&path, Format::Json, false)).unwrap();
         let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{}: {errors:?}", path.display());
         assert!(instruction_count(&doc) > 0);
@@ -73,12 +77,16 @@ fn json_documents_match_the_schema() {
 fn json_lines_match_the_schema_and_cover_every_code_object() {
     let validator = schema();
     for path in fixtures() {
-        let doc: serde_json::Value = serde_json::from_str(&render(&path, Format::Json, false)).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_str(&render(&path, Format::Json, false)).unwrap();
         let lines = render(&path, Format::Jsonl, false);
         let mut instructions = 0;
         for line in lines.lines() {
             let value: serde_json::Value = serde_json::from_str(line).unwrap();
-            let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+            let errors: Vec<String> = validator
+                .iter_errors(&value)
+                .map(|e| e.to_string())
+                .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", path.display());
             instructions += value["code"]["instructions"].as_array().map_or(0, Vec::len);
         }
@@ -89,7 +97,8 @@ fn json_lines_match_the_schema_and_cover_every_code_object() {
 #[test]
 fn csv_has_one_row_per_instruction() {
     for path in fixtures() {
-        let doc: serde_json::Value = serde_json::from_str(&render(&path, Format::Json, false)).unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_str(&render(&path, Format::Json, false)).unwrap();
         let text = render(&path, Format::Csv, true);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let headers = reader.headers().unwrap().clone();

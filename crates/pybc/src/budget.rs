@@ -1,0 +1,397 @@
+//! Limits for hostile input: how large a listing may get for its input.
+//!
+//! Marshal references make the object tree a DAG, so a few hundred bytes can
+//! describe a tuple with 2**100 leaves (each level holding the one below
+//! twice), or code objects nested the same way, whose listings `dis` would
+//! print once per path; one huge constant or name can also be used by every
+//! instruction. CPython's `dis` would try to print all of it. Before
+//! printing, pybc estimates (without expanding anything) an upper bound of
+//! the output and working memory of the text, info and JSON/CSV listings,
+//! and refuses inputs whose listing would exceed [`FLOOR`] plus
+//! [`PER_INPUT_BYTE`] bytes per byte of input. Real files stay far below
+//! that: even their JSON listings take under 100 bytes per input byte
+//! (the estimate of them, under 200).
+
+use std::collections::HashMap;
+
+use pybc_dis::Dialect;
+use pybc_model::{CodeObject, Obj, Object, PyInt};
+use pybc_versions::opcodes::ArgKind;
+
+/// Listing bytes always allowed, whatever the input size.
+pub const FLOOR: u64 = 64 << 20;
+/// Listing bytes allowed per byte of (distinct) marshal data.
+pub const PER_INPUT_BYTE: u64 = 512;
+/// Output and working memory per code unit (instruction or cache line).
+const LINE: u64 = 512;
+
+/// Upper bounds for one object, all in bytes.
+#[derive(Copy, Clone, Debug, Default)]
+struct Sizes {
+    /// `repr()` text, plus the work of computing it.
+    repr: u64,
+    /// The JSON form of a constant (`repr` at every level, escaped, plus values).
+    json: u64,
+    /// For a code object: its listing, nested code objects included.
+    listing: u64,
+    /// Python `==` between this object and an equal one (set replay).
+    eq: u64,
+}
+
+/// A listing's estimated size and the limit for its input (the error when
+/// the estimate is over the limit).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct TooLarge {
+    /// Estimated size of the listing.
+    pub estimate: u64,
+    /// The limit for this input.
+    pub limit: u64,
+}
+
+/// Checks that listing `root` with `dialect` stays within the limit.
+pub fn check(root: &Obj, dialect: Dialect) -> Result<(), TooLarge> {
+    let found = estimate(root, dialect);
+    if found.estimate > found.limit {
+        Err(found)
+    } else {
+        Ok(())
+    }
+}
+
+/// The estimated listing size of `root` and the limit for it, in time and
+/// memory linear in the number of distinct objects.
+pub fn estimate(root: &Obj, dialect: Dialect) -> TooLarge {
+    let mut estimator = Estimator {
+        dialect,
+        memo: HashMap::new(),
+        input: 0,
+        hash_work: HASH_WORK,
+    };
+    let sizes = estimator.sizes(root);
+    TooLarge {
+        estimate: sizes.listing.saturating_add(sizes.json),
+        limit: FLOOR.saturating_add(PER_INPUT_BYTE.saturating_mul(estimator.input)),
+    }
+}
+
+struct Estimator {
+    dialect: Dialect,
+    /// Sizes of the objects seen so far, by address (shared objects once).
+    memo: HashMap<*const Object, Sizes>,
+    /// Marshal bytes of the distinct objects (a lower bound of the input).
+    input: u64,
+    /// Hashing the estimator may still do to find colliding set items.
+    hash_work: u64,
+}
+
+/// Hashing work (in repr bytes of the items hashed) the estimator may spend
+/// finding hash collisions in sets; past it, sets are assumed to collide.
+const HASH_WORK: u64 = 1 << 28;
+
+fn add(a: u64, b: u64) -> u64 {
+    a.saturating_add(b)
+}
+
+fn mul(a: u64, b: u64) -> u64 {
+    a.saturating_mul(b)
+}
+
+fn len64(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+/// The objects an object holds.
+fn children(obj: &Object) -> Vec<&Object> {
+    match obj {
+        Object::Tuple(items)
+        | Object::List(items)
+        | Object::Set(items)
+        | Object::FrozenSet(items) => items.iter().map(|o| &**o).collect(),
+        Object::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [&**k, &**v]).collect(),
+        Object::Slice { start, stop, step } => vec![&**start, &**stop, &**step],
+        Object::Code(code) => [
+            &code.code,
+            &code.consts,
+            &code.names,
+            &code.varnames,
+            &code.freevars,
+            &code.cellvars,
+            &code.localsplusnames,
+            &code.localspluskinds,
+            &code.filename,
+            &code.name,
+            &code.qualname,
+            &code.linetable,
+            &code.exceptiontable,
+        ]
+        .into_iter()
+        .filter_map(|o| o.as_deref())
+        .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A scalar whose repr is at most `repr` bytes and whose payload (string
+/// or bytes) is `payload` bytes long.
+fn scalar(repr: u64, payload: u64) -> Sizes {
+    Sizes {
+        repr,
+        // The repr escaped for JSON, the value (hex or \u escapes), the keys.
+        json: add(add(mul(2, repr), mul(6, payload)), 64),
+        listing: 0,
+        eq: add(payload, 8),
+    }
+}
+
+fn text_len(obj: Option<&Obj>) -> u64 {
+    obj.and_then(|o| o.bytes()).map_or(0, |b| len64(b.len()))
+}
+
+impl Estimator {
+    fn get(&self, obj: &Object) -> Sizes {
+        self.memo
+            .get(&(obj as *const Object))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Sizes of `root`, computing every object below it once (post-order,
+    /// with an explicit stack: nesting depth is not bounded here).
+    fn sizes(&mut self, root: &Object) -> Sizes {
+        let mut stack: Vec<(&Object, bool)> = vec![(root, false)];
+        while let Some((obj, ready)) = stack.pop() {
+            let key = obj as *const Object;
+            if self.memo.contains_key(&key) {
+                continue;
+            }
+            if !ready {
+                stack.push((obj, true));
+                for child in children(obj) {
+                    if !self.memo.contains_key(&(child as *const Object)) {
+                        stack.push((child, false));
+                    }
+                }
+                continue;
+            }
+            let sizes = self.compute(obj);
+            self.input = add(self.input, own_input(obj));
+            self.memo.insert(key, sizes);
+        }
+        self.get(root)
+    }
+
+    /// Sizes of `obj`, its children being known.
+    fn compute(&mut self, obj: &Object) -> Sizes {
+        let container = |open: u64, items: &mut dyn Iterator<Item = &Object>| -> Sizes {
+            let mut repr = open;
+            let mut json = 64;
+            let mut eq = 8;
+            for item in items {
+                let s = self.get(item);
+                repr = add(repr, add(s.repr, 4));
+                json = add(json, s.json);
+                eq = add(eq, s.eq);
+            }
+            Sizes {
+                repr,
+                json: add(json, mul(2, repr)),
+                listing: 0,
+                eq,
+            }
+        };
+        match obj {
+            Object::Null
+            | Object::None
+            | Object::False
+            | Object::True
+            | Object::StopIteration
+            | Object::Ellipsis => scalar(40, 0),
+            Object::Int(PyInt::Small(_)) => scalar(24, 0),
+            Object::Int(PyInt::Big { limbs, .. }) => {
+                // Decimal conversion is quadratic in the number of limbs.
+                let n = len64(limbs.len());
+                scalar(add(add(mul(10, n), 4), mul(n, n) / 2), 0)
+            }
+            Object::Float(_) => scalar(40, 0),
+            Object::Complex { .. } => scalar(80, 0),
+            Object::Bytes(b) => scalar(add(mul(4, len64(b.len())), 8), len64(b.len())),
+            Object::Str(s) => {
+                let n = len64(s.as_bytes().len());
+                scalar(add(mul(4, n), 8), n)
+            }
+            Object::Tuple(items) | Object::List(items) => {
+                container(16, &mut items.iter().map(|o| &**o))
+            }
+            Object::Set(items) | Object::FrozenSet(items) => {
+                // Replaying CPython's set table: hashing and probing, and
+                // comparing items whose hashes are equal. Comparing two sets
+                // compares every pair of their items.
+                let mut s = container(24, &mut items.iter().map(|o| &**o));
+                let n = len64(items.len());
+                let max_eq = items.iter().map(|o| self.get(o).eq).max().unwrap_or(0);
+                s.eq = add(s.eq, mul(mul(n, n), max_eq));
+                let hashing = s.repr;
+                let work = add(mul(32, n), self.collisions(items, hashing));
+                s.repr = add(s.repr, work);
+                s.json = add(s.json, work);
+                s
+            }
+            Object::Dict(pairs) => container(8, &mut pairs.iter().flat_map(|(k, v)| [&**k, &**v])),
+            Object::Slice { start, stop, step } => {
+                container(24, &mut [&**start, &**stop, &**step].into_iter())
+            }
+            Object::Code(code) => {
+                let names = add(
+                    text_len(code.name.as_ref()),
+                    text_len(code.filename.as_ref()),
+                );
+                let mut s = scalar(add(128, mul(4, names)), 0);
+                s.json = add(s.json, mul(4, text_len(code.qualname.as_ref())));
+                s.listing = self.listing(code);
+                s
+            }
+        }
+    }
+
+    /// Work replaying the insertion of `items` into a set beyond the linear
+    /// part: items with equal hashes probe past and compare with each other.
+    /// `hashing` bounds the work of hashing the items.
+    fn collisions(&mut self, items: &[Obj], hashing: u64) -> u64 {
+        if items.len() < 2 {
+            return 0;
+        }
+        let n = len64(items.len());
+        let worst = || {
+            let max_eq = items.iter().map(|o| self.get(o).eq).max().unwrap_or(0);
+            mul(mul(n, n), add(max_eq, 1))
+        };
+        if hashing > self.hash_work {
+            return worst();
+        }
+        self.hash_work -= hashing;
+        let version = self.dialect.rules.version;
+        let mut groups: HashMap<i64, (u64, u64)> = HashMap::new();
+        for item in items {
+            // An item whose hash depends on an address: no replay at all.
+            let Some(hash) = pybc_repr::py_hash(item, version) else {
+                return 0;
+            };
+            let group = groups.entry(hash).or_insert((0, 0));
+            group.0 += 1;
+            group.1 = group.1.max(self.get(item).eq);
+        }
+        groups
+            .values()
+            .filter(|(count, _)| *count > 1)
+            .fold(0, |total, &(count, eq)| {
+                add(total, mul(mul(count, count), add(eq, 1)))
+            })
+    }
+
+    /// The listing of one code object, nested ones included.
+    fn listing(&self, code: &CodeObject) -> u64 {
+        let bytes = code.code_bytes();
+        let units = len64(bytes.len().div_ceil(2));
+        let mut cost = mul(LINE, add(units, 16));
+
+        // Line and position tables: each byte may start an entry, and a
+        // location entry can claim up to 8 code units, each becoming a
+        // 64-byte `Positions` in a growing vector.
+        let table = code.linetable_bytes();
+        let claimed: u64 = table
+            .iter()
+            .filter(|&&b| b & 0x80 != 0)
+            .map(|&b| u64::from(b & 7) + 1)
+            .sum();
+        cost = add(cost, mul(128, add(len64(table.len()), claimed)));
+        cost = add(cost, mul(64, len64(code.exceptiontable_bytes().len())));
+
+        // Names, shown by info and JSON, and in arguments.
+        let mut name_max = 0u64;
+        for list in [
+            code.names(),
+            code.varnames(),
+            code.freevars(),
+            code.cellvars(),
+            code.localsplus(),
+        ] {
+            for name in list {
+                let n = add(mul(4, text_len(Some(name))), 32);
+                name_max = name_max.max(n);
+                cost = add(cost, mul(2, n));
+            }
+        }
+
+        // Constants, shown by info and JSON; nested code objects are listed.
+        let consts = code.consts();
+        for c in consts {
+            let s = self.get(c);
+            cost = add(cost, add(s.json, 64));
+            if matches!(**c, Object::Code(_)) {
+                cost = add(cost, add(s.listing, add(s.repr, 256)));
+            }
+        }
+
+        // Instruction arguments: constants and names, once per use.
+        let table = self.dialect.table;
+        let mut caches = 0u8;
+        let mut extended: u64 = 0;
+        for unit in bytes.chunks(2) {
+            if caches > 0 {
+                caches -= 1;
+                continue;
+            }
+            let op = unit.first().copied().unwrap_or(0);
+            let arg = extended | u64::from(unit.get(1).copied().unwrap_or(0));
+            let info = table.op(op);
+            let base = table.base(op);
+            caches = base.cache_entries;
+            extended = if info.deopt == table.extended_arg {
+                (arg << 8) & ((1 << 48) - 1)
+            } else {
+                0
+            };
+            if !base.has_arg {
+                continue;
+            }
+            let arg_cost = match base.arg_kind {
+                ArgKind::Const => usize::try_from(arg)
+                    .ok()
+                    .and_then(|i| consts.get(i))
+                    .map_or(0, |c| self.get(c).json),
+                ArgKind::Name
+                | ArgKind::Global
+                | ArgKind::Attr
+                | ArgKind::SuperAttr
+                | ArgKind::ImportName
+                | ArgKind::Local
+                | ArgKind::Free => name_max,
+                ArgKind::LocalPair => mul(2, name_max),
+                _ => 0,
+            };
+            cost = add(cost, arg_cost);
+        }
+        cost
+    }
+}
+
+/// Marshal bytes an object takes on its own (its children not included,
+/// each assumed to take at least one byte).
+fn own_input(obj: &Object) -> u64 {
+    match obj {
+        Object::Int(PyInt::Big { limbs, .. }) => add(5, mul(4, len64(limbs.len()))),
+        Object::Int(_) => 5,
+        Object::Float(_) => 9,
+        Object::Complex { .. } => 17,
+        Object::Bytes(b) => add(2, len64(b.len())),
+        Object::Str(s) => add(2, len64(s.as_bytes().len())),
+        Object::Tuple(items)
+        | Object::List(items)
+        | Object::Set(items)
+        | Object::FrozenSet(items) => add(2, len64(items.len())),
+        Object::Dict(pairs) => add(2, mul(2, len64(pairs.len()))),
+        Object::Slice { .. } => 4,
+        Object::Code(_) => 40,
+        _ => 1,
+    }
+}

@@ -1,0 +1,885 @@
+#!/usr/bin/env python3
+"""Hostile-input sweep: mutate real .pyc files and check that `pybc` copes.
+
+Takes real .pyc files of every version at hand (fixtures/<X.Y>/*.pyc and
+standard-library modules compiled by each local interpreter; see
+scripts/pyc_samples.py), derives mutated files from them and runs the release
+binary on them, many files per invocation (plus a share of single-file runs),
+under a timeout and an address-space limit.
+
+Mutations (the `kind` column of the summary):
+  truncate   cut the file at a random point or an object boundary
+  bitflip    flip 1-4 bits (mostly in the marshal data)
+  overwrite  overwrite 1-8 bytes with random or boundary values
+  length     set a length field to 0x7fffffff, 0xffffffff, 0x80000000,
+             another negative or huge value, or off by one
+  ref        point a TYPE_REF ('r') at an object still being read (itself or
+             an ancestor), forward, past the end, at a negative index; or
+             replace an object by such a reference
+  typecode   change an object's type code, or its FLAG_REF bit
+  swap       replace one object by a copy of another from the same file
+  codeint    set a code object's integer field (argcount, flags, ...) to an
+             extreme value
+  nest       replace an object by a deep nest: tuples (100,000 deep, too),
+             small tuples, lists, dicts, sets, frozensets, slices, code objects
+  dag        build a file whose constants share sub-objects through references
+             ("billion laughs": each tuple holds its predecessor twice), or whose
+             code objects do, or with huge constants/names used by many
+             instructions
+  splice     insert a chunk of another sample (any version)
+
+Each case is classified:
+  ok-output  exit 0                                  } OK
+  ok-error   exit 1 and one `FILE: message` line      }
+  panic      exit 101                                 } FAILURE
+  signal     killed by a signal (abort, segfault, ...) }
+  timeout    still running after --timeout seconds     }
+  stderr     anything else on stderr (several lines,   }
+             no `FILE: ` prefix), or another exit code }
+  memory     peak RSS above --mem-base + --mem-factor × input size
+Failing inputs are written to --failures (default target/hostile/failures)
+with a .txt note each, for turning into regression tests.
+
+Examples:
+  scripts/mutation_sweep.py --ci                   # CI slice: 3,000 cases, fixed seed
+  scripts/mutation_sweep.py --count 100000 --seed 1 --jobs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import re
+import resource
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pyc_samples  # noqa: E402
+
+ROOT = pyc_samples.ROOT
+FLAG_REF = 0x80
+OK_OUTCOMES = ("ok-output", "ok-error")
+FAIL_OUTCOMES = ("panic", "signal", "timeout", "stderr", "memory")
+
+
+# ---------------------------------------------------------------------------
+# A marshal walker: where each object, length field, reference and code
+# object integer field is (for targeted mutations). It mirrors the reader in
+# crates/pybc-marshal/src/reader.rs.
+
+class WalkError(Exception):
+    pass
+
+
+@dataclass
+class Obj:
+    off: int
+    end: int
+    code: int  # type code without FLAG_REF
+    depth: int
+    slots_before: int  # reference slots reserved before this object
+
+
+@dataclass
+class Walk:
+    objects: list = field(default_factory=list)  # Obj
+    lengths: list = field(default_factory=list)  # (offset, size in bytes)
+    refs: list = field(default_factory=list)  # (offset of index, open slots)
+    ints: list = field(default_factory=list)  # offsets of code int fields
+    codes: list = field(default_factory=list)  # (Obj, consts Obj)
+    slots: int = 0
+
+
+def code_fields(version):
+    """(number of leading int fields, object fields before firstlineno,
+    object fields after it) of a version's code object."""
+    if version >= (3, 11):
+        return 5, 9, 2  # code..qualname, firstlineno, linetable, exceptiontable
+    if version >= (3, 8):
+        return 6, 8, 1
+    if version >= (3, 0):
+        return 5, 8, 1
+    return 4, 8, 1
+
+
+class Walker:
+    def __init__(self, data: bytes, pos: int, version):
+        self.data = data
+        self.pos = pos
+        self.version = version
+        self.w = Walk()
+        self.open: list[int] = []
+
+    def take(self, n):
+        if n < 0 or self.pos + n > len(self.data):
+            raise WalkError("truncated")
+        b = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return b
+
+    def i32(self):
+        return struct.unpack("<i", self.take(4))[0]
+
+    def length(self):
+        self.w.lengths.append((self.pos, 4))
+        n = self.i32()
+        if n < 0:
+            raise WalkError("negative length")
+        return n
+
+    def obj(self, depth=0):
+        if depth > 1500:
+            raise WalkError("too deep")
+        off = self.pos
+        code = self.take(1)[0]
+        t = code & 0x7F
+        before = self.w.slots
+        if code & FLAG_REF:
+            self.open.append(self.w.slots)
+            self.w.slots += 1
+        try:
+            consts = None
+            if t in b"0NFTS.":
+                pass
+            elif t == ord("i"):
+                self.take(4)
+            elif t == ord("I"):
+                self.take(8)
+            elif t == ord("l"):
+                self.w.lengths.append((self.pos, 4))
+                n = self.i32()
+                self.take(abs(n) * 2)
+            elif t == ord("f"):
+                self.w.lengths.append((self.pos, 1))
+                self.take(self.take(1)[0])
+            elif t == ord("g"):
+                self.take(8)
+            elif t == ord("x"):
+                for _ in range(2):
+                    self.w.lengths.append((self.pos, 1))
+                    self.take(self.take(1)[0])
+            elif t == ord("y"):
+                self.take(16)
+            elif t in b"stuaA":
+                self.take(self.length())
+            elif t in b"zZ":
+                self.w.lengths.append((self.pos, 1))
+                self.take(self.take(1)[0])
+            elif t in b"([<>":
+                for _ in range(self.length()):
+                    self.obj(depth + 1)
+            elif t == ord(")"):
+                self.w.lengths.append((self.pos, 1))
+                for _ in range(self.take(1)[0]):
+                    self.obj(depth + 1)
+            elif t == ord("{"):
+                while True:
+                    k = self.pos
+                    self.obj(depth + 1)
+                    if self.data[k] & 0x7F == ord("0"):
+                        break
+                    self.obj(depth + 1)
+            elif t == ord(":"):
+                for _ in range(3):
+                    self.obj(depth + 1)
+            elif t == ord("c"):
+                ints, before_line, after_line = code_fields(self.version)
+                for _ in range(ints):
+                    self.w.ints.append(self.pos)
+                    self.take(4)
+                for i in range(before_line):
+                    start = len(self.w.objects)
+                    self.obj(depth + 1)
+                    if i == 1:
+                        consts = self.w.objects[-1] if len(self.w.objects) > start else None
+                self.w.ints.append(self.pos)
+                self.take(4)
+                for _ in range(after_line):
+                    self.obj(depth + 1)
+            elif t in b"rR":
+                self.w.refs.append((self.pos, tuple(self.open)))
+                self.take(4)
+            else:
+                raise WalkError(f"unknown type {t:#x}")
+        finally:
+            if code & FLAG_REF:
+                self.open.pop()
+        o = Obj(off, self.pos, t, depth, before)
+        self.w.objects.append(o)
+        if t == ord("c") and consts is not None:
+            self.w.codes.append((o, consts))
+        return o
+
+
+def walk(data: bytes, start: int, version) -> Walk | None:
+    w = Walker(data, start, version)
+    try:
+        w.obj()
+    except (WalkError, RecursionError):
+        return None
+    return w.w
+
+
+# ---------------------------------------------------------------------------
+# Building blocks for synthetic files.
+
+def i32(n: int) -> bytes:
+    return struct.pack("<I", n & 0xFFFFFFFF)
+
+
+def m_bytes(b: bytes) -> bytes:
+    return b"s" + i32(len(b)) + b
+
+
+def m_str(s: str, version) -> bytes:
+    b = s.encode()
+    if version < (3, 0):
+        return b"s" + i32(len(b)) + b
+    if version >= (3, 4) and len(b) < 256 and s.isascii():
+        return b"z" + bytes([len(b)]) + b
+    return b"u" + i32(len(b)) + b
+
+
+def m_tuple(items) -> bytes:
+    items = list(items)
+    return b"(" + i32(len(items)) + b"".join(items)
+
+
+def opcode_numbers() -> dict:
+    """{(3, X): {opname: number}} read from the generated opcode tables."""
+    path = ROOT / "crates" / "pybc-versions" / "src" / "opcodes" / "generated.rs"
+    out: dict = {}
+    try:
+        text = path.read_text()
+    except OSError:
+        text = ""
+    for section in text.split("version: PyVersion::new(")[1:]:
+        m = re.match(r"(\d+), (\d+)\)", section)
+        if not m:
+            continue
+        names = re.findall(r'OpInfo \{ name: "([^"]+)"', section)
+        table = {}
+        for number, name in enumerate(names[:256]):
+            table.setdefault(name, number)
+        out[(int(m.group(1)), int(m.group(2)))] = table
+    return out
+
+
+OPCODES = opcode_numbers()
+LOAD_CONST_FALLBACK = {(3, 13): 83, (3, 14): 82, (3, 15): 81}
+
+
+def op(version, name, fallback):
+    return OPCODES.get(version, {}).get(name, fallback)
+
+
+def code_object(version, code: bytes, consts: bytes, names: bytes = None,
+                flag_ref=False, name="f") -> bytes:
+    """A minimal code object for `version`, with `consts` (marshalled tuple)."""
+    ints, _, _ = code_fields(version)
+    empty = m_tuple([])
+    names = names if names is not None else empty
+    head = b"c" if not flag_ref else bytes([ord("c") | FLAG_REF])
+    head += i32(0) * (ints - 2) + i32(16) + i32(0)  # ..., stacksize, flags
+    if version >= (3, 11):
+        body = [m_bytes(code), consts, names, empty, m_bytes(b""),
+                m_str("<hostile>", version), m_str(name, version), m_str(name, version),
+                i32(1), m_bytes(b""), m_bytes(b"")]
+    else:
+        body = [m_bytes(code), consts, names, empty, empty, empty,
+                m_str("<hostile>", version), m_str(name, version), i32(1), m_bytes(b"")]
+    return head + b"".join(body)
+
+
+def pyc(header: bytes, body: bytes) -> bytes:
+    return header + body
+
+
+def shared_tuple_chain(levels: int, first_slot: int, leaf: bytes = b"N") -> bytes:
+    """t_1 = (leaf,); t_i = (t_(i-1), t_(i-1)) sharing through a reference;
+    returns the definition of t_levels, reserving slots first_slot.. onwards
+    (outermost first)."""
+    # Slot of t_i = first_slot + (levels - i).
+    out = bytes([ord("(") | FLAG_REF]) + i32(1) + leaf
+    for i in range(2, levels + 1):
+        inner_slot = first_slot + (levels - (i - 1))
+        out = bytes([ord("(") | FLAG_REF]) + i32(2) + out + b"r" + i32(inner_slot)
+    # The concatenation above builds from the inside out; the reader meets
+    # t_levels first, so its slot is first_slot, as computed.
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Mutators. Each takes (rng, sample) and returns (bytes, detail) or None.
+
+@dataclass
+class Sample:
+    version: tuple
+    path: Path
+    data: bytes
+    hlen: int
+    walk: Walk | None
+
+
+INTERESTING_32 = [0x7FFFFFFF, 0xFFFFFFFF, 0x80000000, 0xFFFFFFFE, 0x40000000,
+                  0x10000000, 0x0FFFFFFF, 0x00010000, 0x0000FFFF, 0]
+
+
+def put32(data: bytearray, off: int, value: int):
+    data[off:off + 4] = i32(value)
+
+
+def m_truncate(rng, s: Sample):
+    if s.walk and rng.random() < 0.5:
+        o = rng.choice(s.walk.objects)
+        cut = rng.choice([o.off, o.off + 1, o.end - 1, o.end])
+    else:
+        cut = rng.randrange(0, len(s.data))
+    return s.data[:cut], f"cut at {cut}"
+
+
+def m_bitflip(rng, s: Sample):
+    d = bytearray(s.data)
+    n = rng.randint(1, 4)
+    for _ in range(n):
+        lo = s.hlen if rng.random() < 0.9 and len(d) > s.hlen else 0
+        i = rng.randrange(lo, len(d))
+        d[i] ^= 1 << rng.randrange(8)
+    return bytes(d), f"{n} bits"
+
+
+def m_overwrite(rng, s: Sample):
+    d = bytearray(s.data)
+    n = rng.randint(1, 8)
+    for _ in range(n):
+        i = rng.randrange(0, len(d))
+        d[i] = rng.choice([0, 0xFF, 0x7F, 0x80, rng.randrange(256)])
+    return bytes(d), f"{n} bytes"
+
+
+def m_length(rng, s: Sample):
+    if not s.walk or not s.walk.lengths:
+        return None
+    off, size = rng.choice(s.walk.lengths)
+    d = bytearray(s.data)
+    if size == 1:
+        d[off] = rng.choice([0, 0xFF, 0x80, (d[off] + 1) & 0xFF, (d[off] - 1) & 0xFF])
+        return bytes(d), f"1-byte length at {off} = {d[off]}"
+    old = struct.unpack("<I", bytes(d[off:off + 4]))[0]
+    value = rng.choice(INTERESTING_32 + [old + 1, old - 1, old * 2, old + 0x10000,
+                                         -rng.randint(1, 1 << 20), rng.getrandbits(32)])
+    put32(d, off, value)
+    return bytes(d), f"length at {off} = {value & 0xFFFFFFFF:#x}"
+
+
+def m_ref(rng, s: Sample):
+    w = s.walk
+    if not w:
+        return None
+    d = bytearray(s.data)
+    if w.refs and rng.random() < 0.7:
+        off, open_slots = rng.choice(w.refs)
+        choices = [("huge", 0x7FFFFFFF), ("negative", 0xFFFFFFFF), ("min", 0x80000000),
+                   ("forward", w.slots), ("forward+", w.slots + rng.randint(1, 1000))]
+        if open_slots:
+            choices.append(("ancestor", rng.choice(open_slots)))
+            choices.append(("parent", open_slots[-1]))
+        what, value = rng.choice(choices)
+        put32(d, off, value)
+        return bytes(d), f"ref at {off} -> {what} {value:#x}"
+    # Replace an object by a reference to itself or to an ancestor.
+    o = rng.choice(w.objects[:-1] or w.objects)
+    target = rng.choice(["self", "next", "huge"])
+    value = {"self": o.slots_before, "next": o.slots_before + 1, "huge": 0x7FFFFFF0}[target]
+    flag = FLAG_REF if target == "self" else 0
+    d[o.off:o.end] = bytes([ord("r") | flag]) + i32(value)
+    return bytes(d), f"object at {o.off} -> ref {target}"
+
+
+TYPE_CODES = b"0NFTS.iIlfgxystuaAzZ)([<>{:cr"
+
+
+def m_typecode(rng, s: Sample):
+    if not s.walk:
+        return None
+    o = rng.choice(s.walk.objects)
+    d = bytearray(s.data)
+    if rng.random() < 0.3:
+        d[o.off] ^= FLAG_REF
+        return bytes(d), f"FLAG_REF toggled at {o.off}"
+    d[o.off] = rng.choice(TYPE_CODES) | (d[o.off] & FLAG_REF)
+    return bytes(d), f"type at {o.off} = {chr(d[o.off] & 0x7F)!r}"
+
+
+def m_swap(rng, s: Sample):
+    if not s.walk or len(s.walk.objects) < 2:
+        return None
+    a, b = rng.sample(s.walk.objects, 2)
+    if a.off <= b.off < a.end:
+        return None
+    d = s.data[:a.off] + s.data[b.off:b.end] + s.data[a.end:]
+    return d, f"object at {a.off} replaced by object at {b.off}"
+
+
+def m_codeint(rng, s: Sample):
+    if not s.walk or not s.walk.ints:
+        return None
+    off = rng.choice(s.walk.ints)
+    d = bytearray(s.data)
+    value = rng.choice(INTERESTING_32 + [rng.getrandbits(32)])
+    put32(d, off, value)
+    return bytes(d), f"code int at {off} = {value:#x}"
+
+
+NEST_KINDS = ["tuple", "smalltuple", "list", "dict", "set", "frozenset", "slice", "code"]
+
+
+def nest_bytes(kind: str, depth: int, version, s: Sample) -> bytes:
+    if kind == "tuple":
+        return (b"(" + i32(1)) * depth + b"N"
+    if kind == "smalltuple":
+        return b")\x01" * depth + b"N"
+    if kind == "list":
+        return (b"[" + i32(1)) * depth + b"N"
+    if kind in ("set", "frozenset"):
+        return ((b"<" if kind == "set" else b">") + i32(1)) * depth + b"N"
+    if kind == "dict":
+        return b"{N" * depth + b"N" + b"0" * depth
+    if kind == "slice":
+        return b":" * depth + b"N" + b"NN" * depth
+    # Code objects nested through their constants.
+    inner = code_object(version, b"", m_tuple([]))
+    split = inner.index(m_tuple([]), 5)  # the consts field of the template
+    head, tail = inner[:split], inner[split + 5:]
+    return (head + b"(" + i32(1)) * depth + inner + tail * depth
+
+
+def m_nest(rng, s: Sample):
+    kind = rng.choice(NEST_KINDS)
+    depth = rng.choice([1999, 2000, 2001, 2500, 10_000, 100_000])
+    if kind == "code":
+        depth = min(depth, 3000)
+    nest = nest_bytes(kind, depth, s.version, s)
+    w = s.walk
+    if w and w.codes and rng.random() < 0.8:
+        # Replace a constant (an element of some co_consts) by the nest.
+        code, consts = rng.choice(w.codes)
+        items = [o for o in w.objects if consts.off < o.off < consts.end
+                 and o.depth == consts.depth + 1]
+        target = rng.choice(items) if items else consts
+    elif w:
+        target = rng.choice(w.objects)
+    else:
+        return s.data[:s.hlen] + nest, f"{kind} nest {depth} as root"
+    d = s.data[:target.off] + nest + s.data[target.end:]
+    return d, f"{kind} nest {depth} at {target.off}"
+
+
+def m_dag(rng, s: Sample):
+    v = s.version
+    header = s.data[:s.hlen]
+    load_const = op(v, "LOAD_CONST", LOAD_CONST_FALLBACK.get(v, 100))
+    style = rng.choice(["tuples", "tuples", "codes", "wide", "names"])
+    if style == "tuples":
+        # 2**levels leaves through shared references.
+        levels = rng.choice([16, 24, 32, 64, 200, 1000])
+        consts = m_tuple([shared_tuple_chain(levels, 0)])
+        code = bytes([load_const, 0]) * rng.choice([1, 2, 50])
+        return pyc(header, code_object(v, code, consts)), f"shared tuples, {levels} levels"
+    if style == "codes":
+        # Code objects whose constants hold their predecessor twice.
+        levels = rng.choice([16, 24, 40, 300])
+        inner = code_object(v, bytes([load_const, 0]), m_tuple([b"N"]), flag_ref=True, name="c1")
+        for i in range(2, levels + 1):
+            slot = levels - (i - 1)
+            inner = code_object(v, bytes([load_const, 0, load_const, 1]),
+                                m_tuple([inner, b"r" + i32(slot)]), flag_ref=True,
+                                name=f"c{i}")
+        return pyc(header, code_object(v, bytes([load_const, 0]), m_tuple([inner]))), \
+            f"shared code objects, {levels} levels"
+    if style == "wide":
+        # One big constant loaded by many instructions.
+        width = rng.choice([1000, 20_000, 100_000])
+        loads = rng.choice([100, 5000, 50_000])
+        consts = m_tuple([m_tuple([b"N"] * width)])
+        ext = op(v, "EXTENDED_ARG", 144)
+        code = (bytes([ext, 0]) + bytes([load_const, 0])) * loads
+        return pyc(header, code_object(v, code, consts)), f"{width}-tuple loaded {loads} times"
+    # A huge name used by many instructions.
+    size = rng.choice([10_000, 200_000, 1_000_000])
+    loads = rng.choice([100, 10_000, 100_000])
+    load_name = op(v, "LOAD_NAME", 101)
+    names = m_tuple([b"u" + i32(size) + b"n" * size])
+    code = bytes([load_name, 0]) * loads
+    return pyc(header, code_object(v, code, m_tuple([]), names=names)), \
+        f"{size}-byte name used {loads} times"
+
+
+def m_splice(rng, s: Sample, others):
+    other = rng.choice(others)
+    a = rng.randrange(0, len(other.data))
+    chunk = other.data[a:a + rng.randint(1, 512)]
+    at = rng.randrange(s.hlen, len(s.data) + 1) if len(s.data) > s.hlen else len(s.data)
+    if rng.random() < 0.5:
+        d = s.data[:at] + chunk + s.data[at:]
+    else:
+        d = s.data[:at] + chunk + s.data[at + len(chunk):]
+    return d, f"{len(chunk)} bytes of {other.path.name} ({other.version[0]}.{other.version[1]}) at {at}"
+
+
+# Relative weights; nest and dag make large files, so they stay rare.
+MUTATORS = [
+    ("truncate", 12), ("bitflip", 20), ("overwrite", 14), ("length", 14), ("ref", 12),
+    ("typecode", 8), ("swap", 6), ("codeint", 6), ("nest", 2), ("dag", 2), ("splice", 4),
+]
+
+
+def mutate(rng, samples, index):
+    kinds = [k for k, _ in MUTATORS]
+    weights = [w for _, w in MUTATORS]
+    for _ in range(20):
+        kind = rng.choices(kinds, weights)[0]
+        s = rng.choice(samples)
+        if kind == "dag" and s.version < (3, 10):
+            continue
+        fn = globals()["m_" + kind]
+        r = fn(rng, s, samples) if kind == "splice" else fn(rng, s)
+        if r is not None:
+            data, detail = r
+            return kind, data, f"{s.path.parent.name}/{s.path.name}: {detail}"
+    return "truncate", samples[0].data[: index % max(1, len(samples[0].data))], "fallback"
+
+
+# ---------------------------------------------------------------------------
+# Running pybc: a small process pool driven by os.wait4, so that each run's
+# peak RSS is known exactly.
+
+@dataclass
+class Case:
+    index: int
+    kind: str
+    detail: str
+    path: Path
+    size: int
+    outcome: str = ""  # from the batch run (or the single run)
+    single_outcome: str = ""  # from a single-file run, which wins
+    rss: int = 0  # bytes
+    note: str = ""
+    pending: int = 0  # runs not finished yet
+
+
+@dataclass
+class Run:
+    cases: list
+    pid: int = 0
+    start: float = 0.0
+    err_path: Path | None = None
+    single: bool = False
+
+
+class Pool:
+    def __init__(self, binary, jobs, timeout, mem_limit, workdir):
+        self.binary = binary
+        self.jobs = jobs
+        self.timeout = timeout
+        self.mem_limit = mem_limit
+        self.workdir = workdir
+        self.running: dict[int, Run] = {}
+        self.counter = 0
+
+    def _limits(self):
+        os.nice(5)
+        if self.mem_limit:
+            resource.setrlimit(resource.RLIMIT_AS, (self.mem_limit, self.mem_limit))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    def start(self, run: Run):
+        self.counter += 1
+        run.err_path = self.workdir / f"stderr-{self.counter}"
+        with open(run.err_path, "wb") as err:
+            p = subprocess.Popen(
+                [self.binary, *[str(c.path) for c in run.cases]],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                preexec_fn=self._limits, close_fds=True,
+            )
+        # The Popen object is not waited on: os.wait4 below reaps the child.
+        p.returncode = 0
+        run.pid = p.pid
+        run.start = time.monotonic()
+        self.running[run.pid] = run
+
+    def wait_one(self):
+        """Waits for any child; returns (run, status, rusage, timed_out)."""
+        while True:
+            pid, status, ru = os.wait4(-1, os.WNOHANG)
+            if pid:
+                run = self.running.pop(pid)
+                return run, status, ru, getattr(run, "killed", False)
+            now = time.monotonic()
+            for run in self.running.values():
+                limit = self.timeout * (1 if run.single else 3)
+                if now - run.start > limit and not getattr(run, "killed", False):
+                    run.killed = True
+                    try:
+                        os.kill(run.pid, 9)
+                    except ProcessLookupError:
+                        pass
+            time.sleep(0.002)
+
+
+LINE = re.compile(rb"^(.*?): (.+)$")
+
+
+def classify_batch(run: Run, status, ru, timed_out, mem_base, mem_factor):
+    """Sets outcomes if the batch shows nothing wrong; returns False to have
+    its cases re-run one by one."""
+    rss = ru.ru_maxrss * 1024
+    err = run.err_path.read_bytes() if run.err_path else b""
+    if timed_out or not os.WIFEXITED(status):
+        return False
+    code = os.WEXITSTATUS(status)
+    if code not in (0, 1):
+        return False
+    if rss > mem_base + mem_factor * max(c.size for c in run.cases):
+        return False
+    by_path = {str(c.path).encode(): c for c in run.cases}
+    failed = set()
+    for line in err.splitlines():
+        m = LINE.match(line)
+        if not m or m.group(1) not in by_path or m.group(1) in failed:
+            return False
+        failed.add(m.group(1))
+    if (code == 1) != bool(failed) or err and not err.endswith(b"\n"):
+        return False
+    for c in run.cases:
+        c.outcome = "ok-error" if str(c.path).encode() in failed else "ok-output"
+        c.rss = rss
+    return True
+
+
+def classify_single(case: Case, run: Run, status, ru, timed_out, mem_base, mem_factor):
+    rss = ru.ru_maxrss * 1024
+    case.rss = rss
+    err = run.err_path.read_bytes() if run.err_path else b""
+    lines = err.splitlines()
+    if timed_out:
+        case.outcome = "timeout"
+    elif os.WIFSIGNALED(status):
+        case.outcome = "signal"
+        case.note = f"signal {os.WTERMSIG(status)}"
+    elif os.WEXITSTATUS(status) == 101:
+        case.outcome = "panic"
+    elif os.WEXITSTATUS(status) == 0 and not lines:
+        case.outcome = "ok-output"
+    elif (os.WEXITSTATUS(status) == 1 and len(lines) == 1
+          and lines[0].startswith(str(case.path).encode() + b": ")
+          and err.endswith(b"\n")):
+        case.outcome = "ok-error"
+    else:
+        case.outcome = "stderr"
+        case.note = f"exit {os.WEXITSTATUS(status)}, {len(lines)} stderr lines"
+    if case.outcome in OK_OUTCOMES and rss > mem_base + mem_factor * case.size:
+        case.note = f"peak RSS {rss >> 20} MiB for {case.size} input bytes"
+        case.outcome = "memory"
+    if not case.note and lines:
+        case.note = lines[0].decode("utf-8", "replace")[:300]
+    if case.outcome == "panic" or case.outcome == "stderr":
+        case.note += " | " + err.decode("utf-8", "replace")[:2000]
+
+
+# ---------------------------------------------------------------------------
+
+def load_samples(quiet: bool) -> list[Sample]:
+    samples = []
+    for version, path in pyc_samples.all_samples():
+        data = path.read_bytes()
+        hlen = pyc_samples.header_len(version)
+        samples.append(Sample(version, path, data, hlen, walk(data, hlen, version)))
+    if not quiet:
+        by_version = Counter(f"{v[0]}.{v[1]}" for v, _ in ((s.version, 0) for s in samples))
+        walked = sum(1 for s in samples if s.walk)
+        print(f"samples: {len(samples)} ({walked} walked): "
+              + ", ".join(f"{k}×{n}" for k, n in sorted(by_version.items())))
+    return samples
+
+
+def build_release():
+    print("building target/release/pybc ...", flush=True)
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "pybc-cli"], cwd=ROOT, check=True)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 epilog=__doc__.split("\n\n", 1)[1],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--count", type=int, default=10_000, help="number of mutated files")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--ci", action="store_true",
+                    help="the CI slice: 3,000 cases, seed 20260601, 2 jobs")
+    ap.add_argument("--batch", type=int, default=64, help="files per pybc invocation")
+    ap.add_argument("--single-share", type=float, default=0.05,
+                    help="share of cases also run alone (the rest only in batches)")
+    ap.add_argument("--timeout", type=float, default=10.0, help="seconds per single-file run")
+    ap.add_argument("--mem-limit", type=int, default=1024, help="address-space limit, MiB")
+    ap.add_argument("--mem-base", type=int, default=64,
+                    help="MiB of peak RSS always allowed")
+    ap.add_argument("--mem-factor", type=int, default=256,
+                    help="peak RSS allowed per input byte, on top of --mem-base")
+    ap.add_argument("--binary", type=Path, default=ROOT / "target" / "release" / "pybc")
+    ap.add_argument("--build", action="store_true", help="cargo build --release first")
+    ap.add_argument("--failures", type=Path, default=ROOT / "target" / "hostile" / "failures")
+    ap.add_argument("--kinds", help="comma-separated mutation kinds to use (default: all)")
+    args = ap.parse_args()
+    if args.ci:
+        args.count, args.seed, args.jobs = 3000, 20260601, min(args.jobs, 2)
+
+    if args.build or not args.binary.exists():
+        build_release()
+    if args.kinds:
+        wanted = set(args.kinds.split(","))
+        unknown = wanted - {k for k, _ in MUTATORS}
+        if unknown:
+            ap.error(f"unknown kinds: {', '.join(sorted(unknown))}")
+        MUTATORS[:] = [(k, w) for k, w in MUTATORS if k in wanted]
+
+    sys.setrecursionlimit(10_000)
+    samples = load_samples(quiet=False)
+    if not samples:
+        print("no samples: no fixtures/*/*.pyc and no local interpreters", file=sys.stderr)
+        return 2
+    rng = random.Random(args.seed)
+    mem_base = args.mem_base << 20
+    mem_limit = args.mem_limit << 20
+    workdir = Path(tempfile.mkdtemp(prefix="pybc-sweep-"))
+    pool = Pool(str(args.binary), max(1, args.jobs), args.timeout, mem_limit, workdir)
+    started = time.monotonic()
+    outcomes: Counter = Counter()
+    by_kind: dict = {}
+    failures: list[Case] = []
+    peak = (0, None)  # (rss, case)
+    made = 0
+    pending_singles: list[Run] = []
+    done = 0
+    next_report = 0
+
+    def new_batch():
+        nonlocal made
+        cases = []
+        n = min(args.batch, args.count - made)
+        for _ in range(n):
+            kind, data, detail = mutate(rng, samples, made)
+            path = workdir / f"case-{made:07d}.pyc"
+            path.write_bytes(data)
+            cases.append(Case(made, kind, detail, path, len(data)))
+            made += 1
+        return Run(cases)
+
+    def finish(case: Case):
+        nonlocal done, peak
+        done += 1
+        outcomes[case.outcome] += 1
+        by_kind.setdefault(case.kind, Counter())[case.outcome] += 1
+        if case.rss > peak[0]:
+            peak = (case.rss, case)
+        if case.outcome in FAIL_OUTCOMES:
+            failures.append(case)
+            args.failures.mkdir(parents=True, exist_ok=True)
+            digest = hashlib.sha1(case.path.read_bytes()).hexdigest()[:12]
+            dest = args.failures / f"{case.outcome}-{case.kind}-{digest}.pyc"
+            shutil.copyfile(case.path, dest)
+            dest.with_suffix(".txt").write_text(
+                f"case {case.index} (seed {args.seed}): {case.kind}: {case.detail}\n"
+                f"outcome: {case.outcome}; peak RSS {case.rss >> 20} MiB; size {case.size}\n"
+                f"{case.note}\n")
+            print(f"FAILURE {case.outcome}: case {case.index} {case.kind}: {case.detail} "
+                  f"-> {dest} ({case.note[:200]})", flush=True)
+
+    def run_done(run: Run):
+        """Bookkeeping after a run: finish cases with no run left."""
+        for c in run.cases:
+            c.pending -= 1
+            if c.pending == 0:
+                c.outcome = c.single_outcome or c.outcome
+                finish(c)
+                c.path.unlink(missing_ok=True)
+
+    try:
+        while made < args.count or pool.running or pending_singles:
+            while len(pool.running) < pool.jobs and (pending_singles or made < args.count):
+                if pending_singles:
+                    pool.start(pending_singles.pop())
+                else:
+                    batch = new_batch()
+                    pool.start(batch)
+                    for c in batch.cases:
+                        c.pending = 1
+                        if rng.random() < args.single_share:
+                            c.pending += 1
+                            pending_singles.append(Run([c], single=True))
+            run, status, ru, timed_out = pool.wait_one()
+            if run.single:
+                case = run.cases[0]
+                batch_outcome, batch_rss = case.outcome, case.rss
+                classify_single(case, run, status, ru, timed_out, mem_base, args.mem_factor)
+                case.single_outcome = case.outcome
+                case.outcome = batch_outcome or case.outcome
+                case.rss = max(case.rss, batch_rss)
+            elif not classify_batch(run, status, ru, timed_out, mem_base, args.mem_factor):
+                # Something went wrong in the batch: find out which file(s).
+                for c in run.cases:
+                    if c.pending == 1:
+                        c.pending += 1
+                        pending_singles.append(Run([c], single=True))
+            if run.err_path:
+                run.err_path.unlink(missing_ok=True)
+            run_done(run)
+            if done >= next_report and done:
+                rate = done / max(1e-9, time.monotonic() - started)
+                print(f"  {done}/{args.count} cases, {rate:.0f}/s, "
+                      + ", ".join(f"{k} {n}" for k, n in sorted(outcomes.items()) if n),
+                      flush=True)
+                next_report = done + max(1000, args.count // 20)
+    finally:
+        for pid in list(pool.running):
+            try:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    elapsed = time.monotonic() - started
+    print()
+    print(f"seed {args.seed}: {done} cases in {elapsed:.0f} s with {args.jobs} jobs "
+          f"(batches of {args.batch}, {args.single_share:.0%} also alone)")
+    print("outcomes: " + ", ".join(f"{k} {outcomes[k]}" for k in OK_OUTCOMES + FAIL_OUTCOMES))
+    print("by kind:")
+    for kind, _ in MUTATORS:
+        c = by_kind.get(kind)
+        if c:
+            print(f"  {kind:10} " + ", ".join(f"{k} {n}" for k, n in sorted(c.items()) if n))
+    rss, case = peak
+    if case:
+        print(f"peak RSS: {rss / 2**20:.1f} MiB (case {case.index}, {case.kind}, "
+              f"{case.size} bytes{', batch' if case.rss and not case.note else ''}: "
+              f"{case.detail[:120]})")
+    if failures:
+        print(f"FAILED: {len(failures)} cases; inputs in {args.failures}")
+        return 1
+    print("no failures")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
