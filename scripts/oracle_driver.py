@@ -21,7 +21,9 @@ JOB.json:
       "journal": FILE          # appended to, one JSON object a line
     }
 
-A .pyc is written with a zero timestamp (deterministic bytes) and is reused,
+The code object disassembled is the one marshal loads back from the .pyc
+(its frozensets iterate in load order, as for `dis` of a .pyc file). A .pyc
+is written with a zero timestamp (deterministic bytes) and is reused,
 not rewritten, when it already exists; an expected file that already exists
 is left alone. For each item the journal gets {"start": rel} before any work
 and {"rel": rel, "compile": null | error, "dis": {option: null | error}}
@@ -155,8 +157,11 @@ def process(job, item, journal):
         try:
             with open(src, "rb") as f:
                 source = f.read()
-            code = compile(source, dfile, "exec", 0, True)
-            write_atomic(pyc, header(len(source)) + marshal.dumps(code))
+            data = marshal.dumps(compile(source, dfile, "exec", 0, True))
+            write_atomic(pyc, header(len(source)) + data)
+            # What `dis` shows for a .pyc is the code object marshal loads:
+            # a frozenset's iteration order can differ from the compiler's.
+            code = marshal.loads(data)
         except (Exception, SyntaxError) as exc:  # RecursionError, MemoryError, ...
             record["compile"] = error_text(exc)
             return record
