@@ -5,6 +5,8 @@
                                        interpreter found (scripts/oracles.py)
     scripts/gen_opcodes.py             render src/opcodes/generated.rs from the JSON
     scripts/gen_opcodes.py --check     fail if generated.rs is not what the JSON gives
+    scripts/gen_opcodes.py --verify    fail if an interpreter found disagrees with its
+                                       committed JSON (checks the facts themselves)
 
 The JSON files are the committed facts (one per version, written by
 scripts/dump_opcodes.py running inside that version); the Rust file is derived
@@ -36,7 +38,8 @@ ARG_KINDS = {
 JUMPS = {None: "None", "forward": "Forward", "backward": "Backward", "absolute": "Absolute"}
 
 
-def refresh():
+def dumps():
+    """(oracle, table) for every interpreter found that has a table."""
     sys.path.insert(0, os.path.join(ROOT, "scripts"))
     import oracles  # noqa: E402  (scripts/oracles.py)
 
@@ -45,7 +48,27 @@ def refresh():
             continue
         out = subprocess.run(oracle.argv(DUMP), env=oracle.env(), check=True,
                              stdout=subprocess.PIPE).stdout
-        doc = json.loads(out)
+        yield oracle, json.loads(out)
+
+
+def verify():
+    bad = 0
+    for oracle, doc in dumps():
+        path = os.path.join(DATA, doc["version"] + ".json")
+        with open(path) as f:
+            committed = json.load(f)
+        if committed == doc:
+            print("%s: %s %s agrees" % (doc["version"], oracle.kind, oracle.full_version))
+        else:
+            bad += 1
+            keys = sorted(k for k in set(doc) | set(committed) if doc.get(k) != committed.get(k))
+            print("%s: %s %s DISAGREES on %s" % (doc["version"], oracle.kind,
+                                                 oracle.full_version, ", ".join(keys)))
+    return 1 if bad else 0
+
+
+def refresh():
+    for oracle, doc in dumps():
         with open(os.path.join(DATA, doc["version"] + ".json"), "w") as f:
             json.dump(doc, f, indent=1, sort_keys=True)
             f.write("\n")
@@ -104,7 +127,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--refresh", action="store_true", help="re-dump the JSON from real interpreters first")
     ap.add_argument("--check", action="store_true", help="exit 1 if generated.rs is stale")
+    ap.add_argument("--verify", action="store_true",
+                    help="exit 1 if an interpreter disagrees with the committed JSON")
     args = ap.parse_args()
+    if args.verify:
+        return verify()
     if args.refresh:
         refresh()
     text = render()

@@ -35,8 +35,17 @@ fn break_tie(x: f64, digits: String) -> String {
     }
     let low = exact_digits.get(..n).unwrap_or("");
     let low_even = low.bytes().last().is_some_and(|d| d & 1 == 0); // ASCII digits keep their parity
-    if low_even {
+    // Just above a power of two the gap below is half the gap above, so the
+    // lower candidate may not read back as `x`; then there is no tie.
+    let exponent = exact.split_once('e').map_or("0", |(_, e)| e);
+    let low_reads_back = format!("0.{low}e{}", exponent.parse::<i32>().unwrap_or(0) + 1)
+        .parse::<f64>()
+        .is_ok_and(|back| back == x);
+    if low_even && low_reads_back {
         return low.to_string();
+    }
+    if !low_reads_back {
+        return digits;
     }
     // The higher candidate: `low` plus one unit in the last place.
     let mut high: Vec<u8> = low.bytes().collect();
@@ -150,6 +159,7 @@ mod tests {
             (1e-4, "0.0001"),
             (1e-5, "1e-05"),
             (1.5e300, "1.5e+300"),
+            (2f64.powi(-24), "5.960464477539063e-08"),
             (5e-324, "5e-324"),
             (123.456, "123.456"),
             (-950386572941847.2, "-950386572941847.2"),
