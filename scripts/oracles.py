@@ -28,7 +28,8 @@ Where an interpreter comes from, in order of preference:
 Pyodide ships its standard library as .py sources (python_stdlib.zip) without
 the test/ package. `install` unpacks that zip to .cache/pyodide/<npm
 version>/stdlib and, where a CPython source tarball of the same minor version
-is available from the Debian archive (only 3.13 today), adds its Lib/test.
+is available from the Debian archive (only 3.13 today), adds its Lib/test;
+3.14 and 3.15, which have none, get 3.13's Lib/test (see TESTS_FROM).
 
 Every oracle runs with PYTHONHASHSEED=0.
 """
@@ -70,6 +71,10 @@ DEBIAN_SOURCES = {
         "Python-3.13.5",
     ),
 }
+# Versions with no source tarball of their own borrow the test/ package of
+# the newest one before them (a 3.14 interpreter compiling 3.13's tests; the
+# files it rejects are counted as not compiled).
+TESTS_FROM = {"3.14": "3.13", "3.15": "3.13"}
 DEBIAN_DEFAULT_MIRROR = "http://deb.debian.org/debian"
 
 
@@ -334,8 +339,9 @@ def _install_stdlib(version, npm_version, with_tests):
         os.rename(tmp, stdlib)
         with open(marker, "w") as f:
             f.write("pyodide %s python_stdlib.zip\n" % npm_version)
-    if with_tests and version in DEBIAN_SOURCES and not os.path.isdir(os.path.join(stdlib, "test")):
-        _debian_tests(version, stdlib)
+    source = version if version in DEBIAN_SOURCES else TESTS_FROM.get(version)
+    if with_tests and source and not os.path.isdir(os.path.join(stdlib, "test")):
+        _debian_tests(source, stdlib)
 
 
 def install(all_pieces=False):

@@ -432,7 +432,8 @@ fn arg_description(
     let named = |name: Option<String>, note: &str, set: bool| -> (ArgValue, String) {
         match name {
             Some(n) => {
-                let text = if set {
+                // dis adds the note only to a non-empty name.
+                let text = if set && !n.is_empty() {
                     match d.rules.null_note {
                         NullNote::Prefix => format!("{note} + {n}"),
                         NullNote::Suffix => format!("{n} + {note}"),
@@ -459,7 +460,10 @@ fn arg_description(
             let n = names.name(arg >> 2);
             match n {
                 Some(n) => {
-                    let text = if arg & 1 != 0 {
+                    // `from . import x` imports the empty name: no note then.
+                    let text = if n.is_empty() {
+                        String::new()
+                    } else if arg & 1 != 0 {
                         format!("{n} + lazy")
                     } else if arg & 2 != 0 {
                         format!("{n} + eager")
