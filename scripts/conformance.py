@@ -23,7 +23,9 @@ For every version with an oracle (scripts/oracles.py; default: all found):
    `frozenset({...})` are compared as a sorted list.
 
 Options: default = dis.dis(code); C = show_caches=True (3.11+); O =
-show_offsets=True (3.13+); P = show_positions=True (3.14+). An option is
+show_offsets=True (3.13+); P = show_positions=True (3.14+); I = `pybc info`
+against dis.code_info of every code object in dis order (the header lines
+pybc prints before the first blank line are not compared). An option is
 skipped for versions that lack it.
 
 The report (default conformance-report/) is summary.md: identical/total per
@@ -56,6 +58,7 @@ OPTIONS = {  # option -> (pybc flag, first version that has it)
     "C": ("--show-caches", (3, 11)),
     "O": ("--show-offsets", (3, 13)),
     "P": ("--show-positions", (3, 14)),
+    "I": ("info", (3, 2)),
 }
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 DIFF_LINES = 15
@@ -333,7 +336,12 @@ def compare_one(pybc, vdir, rel, option, pyodide, timeout):
         return "timeout", "pybc timed out after %ss" % timeout
     except OSError as e:
         return "error", "cannot run pybc: %s" % e
-    actual = normalize(r.stdout.decode("utf-8", "surrogateescape"), pyodide, version)
+    actual = r.stdout.decode("utf-8", "surrogateescape")
+    if option == "I":
+        # `pybc info` starts with the .pyc header, which dis does not print.
+        cut = actual.find("\n\n")
+        actual = actual[cut + 1:] if cut >= 0 else actual
+    actual = normalize(actual, pyodide, version)
     if r.returncode != 0:
         msg = r.stderr.decode("utf-8", "replace").strip()
         return "error", "pybc exit status %d: %s" % (r.returncode, msg[:1000])
@@ -466,7 +474,7 @@ def write_report(report_dir, results, missing, pybc, pybc_seconds):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--versions", help="comma-separated X.Y list (default: every oracle found)")
-    ap.add_argument("--options", default="default,C,O,P")
+    ap.add_argument("--options", default="default,C,O,P,I")
     ap.add_argument("--pybc", default=os.path.join(ROOT, "target", "release", "pybc"))
     ap.add_argument("--limit", type=int, default=0, help="first N source files per version")
     ap.add_argument("--report", default=os.path.join(ROOT, "conformance-report"))

@@ -30,8 +30,11 @@ and {"rel": rel, "compile": null | error, "dis": {option: null | error}}
 after it, so that a caller can tell which item killed the process.
 
 Options: default is dis.dis(code); C adds show_caches=True (3.11+), O adds
-show_offsets=True (3.13+), P adds show_positions=True (3.14+). An option the
-interpreter lacks is recorded as an error "unsupported".
+show_offsets=True (3.13+), P adds show_positions=True (3.14+). I is
+dis.code_info(c) of every code object, module first, then depth-first in
+co_consts order (the order dis.dis recurses), each preceded by a blank line
+(3.2+). An option the interpreter lacks is recorded as an error
+"unsupported".
 """
 from __future__ import print_function
 
@@ -69,6 +72,7 @@ OPTION_KWARGS = {
     "C": ({"show_caches": True}, (3, 11)),
     "O": ({"show_offsets": True}, (3, 13)),
     "P": ({"show_positions": True}, (3, 14)),
+    "I": ({}, (3, 2)),
 }
 
 ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -120,10 +124,26 @@ def expected_path(job, rel, option):
     return os.path.join(job["expected_dir"], option, base + ".dis")
 
 
+def code_infos(code):
+    """dis.code_info of code and every nested code object, in dis order."""
+    parts = []
+    stack = [code]
+    while stack:
+        c = stack.pop()
+        parts.append("\n" + dis.code_info(c) + "\n")
+        stack.extend(x for x in reversed(c.co_consts) if hasattr(x, "co_code"))
+    return "".join(parts)
+
+
 def disassemble(code, option):
     kwargs, since = OPTION_KWARGS[option]
     if PY < since:
         raise NotImplementedError("unsupported")
+    if option == "I":
+        text = code_infos(code)
+        if not isinstance(text, bytes):
+            text = text.encode("utf-8", "surrogatepass")
+        return text
     buf = _TextBuffer()
     saved = sys.stdout
     sys.stdout = buf
