@@ -3,15 +3,16 @@
 //! The binary only parses arguments, reads inputs and reports errors; the
 //! work is done by the library crates.
 
-use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use pybc_versions::PyVersion;
 
+mod batch;
 mod compile;
+mod extras;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -33,11 +34,19 @@ enum Command {
     Dis(DisArgs),
     /// Show a .pyc header and, per code object, what dis.code_info prints.
     Info(DisArgs),
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
 }
 
 #[derive(Args, Debug, Default)]
 struct DisArgs {
-    /// Files to disassemble: .pyc, raw marshal data (with --pyversion), .py, or - for stdin.
+    /// Inputs: .pyc, raw marshal data (with --pyversion), .py, - for stdin,
+    /// directories (recursively) and .zip/.whl/.pyz/.egg archives.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
     /// Show inline caches (dis -C / show_caches=True).
@@ -59,6 +68,20 @@ struct DisArgs {
     /// Python interpreter used to compile .py inputs.
     #[arg(long, value_name = "PATH", default_value = "python3")]
     python: PathBuf,
+    /// Text output: print each source line above its instructions (the .py
+    /// next to the .pyc, or the one its __pycache__ name maps back to).
+    #[arg(long)]
+    source: bool,
+    /// Colour text output: auto (terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    color: ColorArg,
+    /// Worker threads (default: one per core); output stays in input order.
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Write one output file per input under DIR, mirroring the input tree
+    /// (DIR/<input path>.<format extension>), instead of standard output.
+    #[arg(short = 'o', long = "output-dir", value_name = "DIR")]
+    output_dir: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -66,59 +89,26 @@ fn main() -> ExitCode {
     let (args, mode) = match cli.command {
         Some(Command::Dis(args)) => (args, Mode::Dis),
         Some(Command::Info(args)) => (args, Mode::Info),
+        Some(Command::Completions { shell }) => return report(extras::completions(shell)),
+        Some(Command::Man) => return report(extras::man()),
         None => (cli.dis, Mode::Dis),
     };
     if args.files.is_empty() {
         eprintln!("pybc: no input files (try --help)");
         return ExitCode::from(2);
     }
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut failed = false;
-    let several = args.files.len() > 1 && args.format == FormatArg::Text;
-    for (index, path) in args.files.iter().enumerate() {
-        match process_file(path, &args, mode, index == 0) {
-            Ok(text) => {
-                let written = if several {
-                    writeln!(out, "==> {} <==", path.display())
-                        .and_then(|_| out.write_all(text.as_bytes()))
-                } else {
-                    out.write_all(text.as_bytes())
-                };
-                if let Err(e) = written.and_then(|_| out.flush()) {
-                    if e.kind() == io::ErrorKind::BrokenPipe {
-                        return ExitCode::SUCCESS;
-                    }
-                    eprintln!("pybc: writing output: {e}");
-                    return ExitCode::FAILURE;
-                }
-            }
-            Err(e) => {
-                let _ = out.flush();
-                eprintln!("{}: {:#}", path.display(), e);
-                failed = true;
-            }
-        }
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    batch::run(&args, mode)
 }
 
-fn read_input(path: &Path) -> Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut data = Vec::new();
-        io::stdin()
-            .read_to_end(&mut data)
-            .context("reading standard input")?;
-        return Ok(data);
+/// Exit status of a command that only writes to standard output.
+fn report(result: Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("pybc: {e:#}");
+            ExitCode::FAILURE
+        }
     }
-    if path.is_dir() {
-        bail!("is a directory");
-    }
-    std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read: {e}"))
 }
 
 /// `--format` values.
@@ -133,6 +123,18 @@ enum FormatArg {
     Jsonl,
     /// One row per instruction
     Csv,
+    /// One self-contained page: source beside bytecode, cross-linked
+    Html,
+}
+
+/// `--color` values.
+#[derive(clap::ValueEnum, Copy, Clone, Debug, Default, PartialEq, Eq)]
+enum ColorArg {
+    /// When standard output is a terminal and NO_COLOR is not set
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 /// What to print for each input.
@@ -140,39 +142,4 @@ enum FormatArg {
 enum Mode {
     Dis,
     Info,
-}
-
-/// Turns one input into the text asked for.
-fn process_file(path: &Path, args: &DisArgs, mode: Mode, first: bool) -> Result<String> {
-    let is_source = path.extension().is_some_and(|e| e == "py" || e == "pyw");
-    let data = if is_source {
-        compile::compile_with_python(&args.python, path)?
-    } else {
-        read_input(path)?
-    };
-    let options = pybc::Options {
-        version: args.pyversion,
-        raw_marshal: !is_source && args.pyversion.is_some() && !looks_like_pyc(&data),
-        show_caches: args.show_caches,
-        show_offsets: args.show_offsets,
-        show_positions: args.show_positions,
-        recursive: None,
-        csv_header: first,
-    };
-    let format = match args.format {
-        FormatArg::Text => pybc::Format::Text,
-        FormatArg::Json => pybc::Format::Json,
-        FormatArg::Jsonl => pybc::Format::Jsonl,
-        FormatArg::Csv => pybc::Format::Csv,
-    };
-    let module = pybc::load(&data, &options)?;
-    Ok(match mode {
-        Mode::Dis => pybc::render(&module, &path.display().to_string(), &options, format)?,
-        Mode::Info => pybc::info_text(&module)?,
-    })
-}
-
-/// Whether data starts like a `.pyc` (magic number followed by `\r\n`).
-fn looks_like_pyc(data: &[u8]) -> bool {
-    data.get(2..4) == Some(b"\r\n")
 }

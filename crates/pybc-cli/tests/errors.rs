@@ -81,14 +81,17 @@ fn corrupted_type_code() {
 }
 
 #[test]
-fn directory_is_reported() {
+fn empty_directory_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let out = pybc(&[dir.path()]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
         stderr,
-        format!("{}: is a directory\n", dir.path().display())
+        format!(
+            "{}: no .pyc or .py files in this directory\n",
+            dir.path().display()
+        )
     );
 }
 

@@ -19,6 +19,7 @@ pub use pybc_repr as repr;
 pub use pybc_versions as versions;
 
 pub mod budget;
+pub mod color;
 
 use pybc_dis::{CodeAddresses, Dialect, TextOptions, TextPrinter};
 use pybc_marshal::{loads, Pyc, PycError};
@@ -66,6 +67,11 @@ pub struct Options {
     pub recursive: Option<bool>,
     /// Write the CSV header row (the first file of a batch only).
     pub csv_header: bool,
+    /// The module's Python source, when it was found: the HTML page shows
+    /// it, and so does text output with `show_source`.
+    pub source: Option<String>,
+    /// Text output: each source line above its instructions.
+    pub show_source: bool,
 }
 
 /// A loaded module: its version and root object.
@@ -96,9 +102,23 @@ pub fn load(data: &[u8], options: &Options) -> Result<Module, Error> {
     })
 }
 
+impl Module {
+    /// Which interpreter wrote the module (CPython for raw marshal data).
+    pub fn implementation(&self) -> pybc_versions::Implementation {
+        self.header
+            .as_ref()
+            .map_or(pybc_versions::Implementation::CPython, |h| h.implementation)
+    }
+
+    /// The opcode tables and `dis` rules for this module.
+    pub fn dialect(&self) -> Result<Dialect, pybc_dis::UnsupportedVersion> {
+        Dialect::for_implementation(self.version, self.implementation())
+    }
+}
+
 /// The text `dis.dis(code)` prints for a loaded module.
 pub fn module_text(module: &Module, options: &Options) -> Result<String, Error> {
-    let dialect = Dialect::for_version(module.version)?;
+    let dialect = module.dialect()?;
     budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
     let text_options = TextOptions {
         show_caches: options.show_caches,
@@ -128,7 +148,7 @@ pub fn dis_text(data: &[u8], options: &Options) -> Result<String, Error> {
 pub fn info_text(module: &Module) -> Result<String, Error> {
     use std::fmt::Write;
 
-    let dialect = Dialect::for_version(module.version)?;
+    let dialect = module.dialect()?;
     budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
     let addresses = CodeAddresses::new();
     let printer = TextPrinter::new(dialect, TextOptions::default(), &addresses);
@@ -196,6 +216,8 @@ pub enum Format {
     Jsonl,
     /// One CSV row per instruction, with a header row.
     Csv,
+    /// One self-contained HTML page: source beside bytecode, cross-linked.
+    Html,
 }
 
 fn header_json(module: &Module) -> serde_json::Value {
@@ -249,7 +271,7 @@ pub fn render(
     if format == Format::Text {
         return module_text(module, options);
     }
-    let dialect = Dialect::for_version(module.version)?;
+    let dialect = module.dialect()?;
     let Object::Code(root) = &*module.code else {
         return Err(Error::NotCode(module.code.type_name()));
     };
@@ -258,6 +280,14 @@ pub fn render(
     let version = module.version.to_string();
     Ok(match format {
         Format::Text => String::new(),
+        Format::Html => pybc_html::page(
+            root,
+            dialect,
+            pybc_html::Page {
+                file,
+                source: options.source.as_deref(),
+            },
+        ),
         Format::Json => {
             let doc = json!({
                 "schema": SCHEMA_ID,

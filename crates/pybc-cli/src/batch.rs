@@ -1,0 +1,255 @@
+//! Running pybc over many inputs: expansion of directories and archives,
+//! parallel work with output in input order, `-o DIR`, the progress bar and
+//! the closing summary.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use pybc_inputs::{Input, Limits};
+use rayon::prelude::*;
+
+use crate::{compile, ColorArg, DisArgs, FormatArg, Mode};
+
+/// Inputs processed between two writes of output (bounds memory).
+const BATCH: usize = 256;
+/// Runs with at least this many inputs get a progress bar (on a terminal).
+const PROGRESS_FROM: usize = 20;
+
+/// One input's outcome: its text, or the error to report.
+type Outcome = (String, Result<String>);
+
+fn format_of(args: &DisArgs) -> pybc::Format {
+    match args.format {
+        FormatArg::Text => pybc::Format::Text,
+        FormatArg::Json => pybc::Format::Json,
+        FormatArg::Jsonl => pybc::Format::Jsonl,
+        FormatArg::Csv => pybc::Format::Csv,
+        FormatArg::Html => pybc::Format::Html,
+    }
+}
+
+/// File name extension of `-o` outputs.
+fn output_extension(args: &DisArgs, mode: Mode) -> &'static str {
+    match (mode, args.format) {
+        (Mode::Info, _) => "info",
+        (_, FormatArg::Text) => "dis",
+        (_, FormatArg::Json) => "json",
+        (_, FormatArg::Jsonl) => "jsonl",
+        (_, FormatArg::Csv) => "csv",
+        (_, FormatArg::Html) => "html",
+    }
+}
+
+/// Whether text output gets ANSI colour.
+fn use_color(args: &DisArgs, mode: Mode) -> bool {
+    if args.format != FormatArg::Text || mode != Mode::Dis || args.output_dir.is_some() {
+        return false;
+    }
+    match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// Whether data starts like a `.pyc` (magic number followed by `\r\n`).
+fn looks_like_pyc(data: &[u8]) -> bool {
+    data.get(2..4) == Some(b"\r\n")
+}
+
+/// Turns one input into the text asked for.
+fn process(
+    input: &Input,
+    args: &DisArgs,
+    mode: Mode,
+    csv_header: bool,
+    color: bool,
+) -> Result<String> {
+    let limits = Limits::default();
+    let is_source = input.is_source();
+    let data = input.read(&limits)?;
+    let data = if is_source {
+        compile::compile_with_python(&args.python, &data, &input.name)?
+    } else {
+        data
+    };
+    let wants_source = args.source || args.format == FormatArg::Html;
+    let options = pybc::Options {
+        version: args.pyversion,
+        raw_marshal: !is_source && args.pyversion.is_some() && !looks_like_pyc(&data),
+        show_caches: args.show_caches,
+        show_offsets: args.show_offsets,
+        show_positions: args.show_positions,
+        recursive: None,
+        csv_header,
+        source: if wants_source {
+            input.source(&limits)
+        } else {
+            None
+        },
+        show_source: args.source,
+    };
+    let module = pybc::load(&data, &options)?;
+    let text = match mode {
+        Mode::Dis => pybc::render(&module, &input.name, &options, format_of(args))?,
+        Mode::Info => pybc::info_text(&module)?,
+    };
+    Ok(if color {
+        pybc::color::ansi(&text)
+    } else {
+        text
+    })
+}
+
+fn write_output(dir: &Path, rel: &Path, extension: &str, text: &str) -> Result<PathBuf> {
+    let mut name = rel.as_os_str().to_owned();
+    name.push(".");
+    name.push(extension);
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+fn progress_bar(count: usize) -> ProgressBar {
+    if count < PROGRESS_FROM || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(count as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed} ({eta} left)")
+    {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// Runs `mode` over every input named by `args`; the exit status is 1 when
+/// any input failed.
+pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
+    let start = Instant::now();
+    let mut items: Vec<std::result::Result<Input, (String, anyhow::Error)>> = Vec::new();
+    for arg in &args.files {
+        match pybc_inputs::expand_one(arg) {
+            Ok(found) if found.is_empty() => items.push(Err((
+                arg.display().to_string(),
+                anyhow!("no .pyc or .py files in this directory"),
+            ))),
+            Ok(found) => items.extend(found.into_iter().map(Ok)),
+            Err(e) => items.push(Err((arg.display().to_string(), e.into()))),
+        }
+    }
+    let several = items.len() > 1;
+    let color = use_color(args, mode);
+    let extension = output_extension(args, mode);
+    let bar = progress_bar(items.len());
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("pybc: cannot start worker threads: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut failures: Vec<String> = Vec::new();
+    let mut written = 0usize;
+    for (batch_index, batch) in items.chunks(BATCH).enumerate() {
+        let outcomes: Vec<Outcome> = pool.install(|| {
+            batch
+                .par_iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let first = batch_index == 0 && i == 0;
+                    let outcome = match item {
+                        Ok(input) => (
+                            input.name.clone(),
+                            process(input, args, mode, first || args.output_dir.is_some(), color),
+                        ),
+                        Err((name, e)) => (name.clone(), Err(anyhow!("{e:#}"))),
+                    };
+                    bar.inc(1);
+                    outcome
+                })
+                .collect()
+        });
+        for ((name, result), item) in outcomes.into_iter().zip(batch) {
+            let text = match result {
+                Ok(text) => text,
+                Err(e) => {
+                    let _ = out.flush();
+                    bar.suspend(|| eprintln!("{name}: {e:#}"));
+                    failures.push(name);
+                    continue;
+                }
+            };
+            if let (Some(dir), Ok(input)) = (&args.output_dir, item) {
+                if let Err(e) = write_output(dir, &input.rel, extension, &text) {
+                    bar.suspend(|| eprintln!("{name}: {e:#}"));
+                    failures.push(name);
+                } else {
+                    written += 1;
+                }
+                continue;
+            }
+            let result = if several && args.format == FormatArg::Text {
+                writeln!(out, "==> {name} <==").and_then(|_| out.write_all(text.as_bytes()))
+            } else {
+                out.write_all(text.as_bytes())
+            };
+            if let Err(e) = result.and_then(|_| out.flush()) {
+                bar.finish_and_clear();
+                if e.kind() == io::ErrorKind::BrokenPipe {
+                    return ExitCode::SUCCESS;
+                }
+                eprintln!("pybc: writing output: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    bar.finish_and_clear();
+    if several || args.output_dir.is_some() {
+        summary(
+            items.len(),
+            &failures,
+            written,
+            args.output_dir.as_deref(),
+            start.elapsed(),
+        );
+    }
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn summary(count: usize, failures: &[String], written: usize, dir: Option<&Path>, time: Duration) {
+    let mut line = format!(
+        "pybc: {count} file{}, {} failed",
+        if count == 1 { "" } else { "s" },
+        failures.len()
+    );
+    if let Some(dir) = dir {
+        line.push_str(&format!(", {written} written under {}", dir.display()));
+    }
+    line.push_str(&format!(", {:.2}s", time.as_secs_f64()));
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+    for name in failures {
+        let _ = writeln!(err, "  failed: {name}");
+    }
+}
