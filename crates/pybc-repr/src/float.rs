@@ -34,7 +34,8 @@ fn break_tie(x: f64, digits: String) -> String {
         return digits;
     }
     let low = exact_digits.get(..n).unwrap_or("");
-    let low_even = low.bytes().last().is_some_and(|d| d & 1 == 0); // ASCII digits keep their parity
+    // ASCII digits keep their parity.
+    let low_even = low.bytes().last().is_some_and(|d| d & 1 == 0);
     // Just above a power of two the gap below is half the gap above, so the
     // lower candidate may not read back as `x`; then there is no tie.
     let exponent = exact.split_once('e').map_or("0", |(_, e)| e);
