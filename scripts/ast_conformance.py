@@ -1,67 +1,55 @@
 #!/usr/bin/env python3
-"""Compare pybc-ast's AST dumps with CPython 3.13's over the 3.13 stdlib.
+"""Compare pybc-ast's AST dumps with CPython's, version by version.
 
-For every ``.py`` file under CPython 3.13's ``lib/python3.13`` (Lib/test/
-included, site-packages excluded) both sides print
-``ast.dump(ast.parse(src), include_attributes=True)``: CPython through
-scripts/ast_dump.py, pybc-ast through its ``ast_dump`` example.  A file
-counts as identical when both dumps are equal, or when both sides reject
-it with a SyntaxError on the same line.  The report gives identical/total
-and, per node type and field, how many files first differ there, with the
-first such file and both sides' text around the difference.
+For every ``.py`` file of a version's standard library (its ``test/``
+package included where the oracle has one; site-packages excluded) both
+sides print ``ast.dump(ast.parse(src), include_attributes=True)``:
+CPython through scripts/ast_dump.py run by that version's interpreter
+(scripts/oracles.py: a pyenv build, or Pyodide for 3.14), pybc-ast through
+its ``ast_dump`` example with ``--target X.Y``.
 
-Usage: ast_conformance.py [--python PY] [--ours BIN] [--out REPORT] [--limit N]
-                          [PATH...]
-  --python  CPython 3.13 interpreter (default: `pyenv root`/versions/3.13.0)
-  --ours    pybc-ast's ast_dump binary (default: built with cargo, release)
-  PATH      files or directories to check instead of the stdlib
-Exits 0 (printing a notice) when no CPython 3.13 is found.
+A file counts as identical when both dumps are equal, or when both sides
+reject it with the same error class, message, line and offset.  The report
+gives identical/total; for files CPython rejects, how many pybc-ast also
+rejects and how many agree on line and on message; and, per node type and
+field, how many files first differ there, with the first such file and
+both sides' text around the difference.
+
+Usage: ast_conformance.py [--versions 3.12,3.13,3.14] [--ours BIN]
+                          [--out DIR] [--sample N] [PATH...]
+  --versions  targets to check (default: every one with an oracle)
+  --ours      pybc-ast's ast_dump binary (default: built with cargo, release)
+  --out       write DIR/ast-X.Y.md per version (default: conformance-report/)
+  --sample N  check only every N-th file (a fast run; bad files always kept)
+  PATH        files or directories to check instead of the stdlib
+Exits 1 when a version's figures are below 100% and --strict is given.
 """
 import argparse
 import collections
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import oracles  # noqa: E402
+
+ROOT = oracles.ROOT
 MARKER = "\x01----pybc-ast-end----"
-
-
-def find_python(explicit):
-    if explicit:
-        return explicit if os.path.exists(explicit) else None
-    env = os.environ.get("PYBC_CPYTHON313")
-    if env and os.path.exists(env):
-        return env
-    roots = []
-    try:
-        roots.append(subprocess.run(["pyenv", "root"], capture_output=True, text=True,
-                                    check=True).stdout.strip())
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    roots.append(os.path.expanduser("~/.pyenv"))
-    for root in roots:
-        cand = os.path.join(root, "versions", "3.13.0", "bin", "python3")
-        if os.path.exists(cand):
-            return cand
-    return None
+TARGETS = ("3.12", "3.13", "3.14")
+ERR_RE = re.compile(r"^(\w+): (.*) \(line (-?\w+), offset (-?\w+)\)$", re.S)
 
 
 def build_ours():
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target", "ast"))
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     env = dict(os.environ, CARGO_TARGET_DIR=target)
     subprocess.run(["cargo", "build", "-q", "--release", "-p", "pybc-ast", "--example", "ast_dump"],
                    cwd=ROOT, env=env, check=True)
     return os.path.join(target, "release", "examples", "ast_dump")
 
 
-def collect(python, paths):
-    if not paths:
-        libdir = subprocess.run(
-            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['stdlib'])"],
-            capture_output=True, text=True, check=True).stdout.strip()
-        paths = [libdir]
+def collect(paths):
     files = []
     for p in paths:
         if os.path.isdir(p):
@@ -73,12 +61,21 @@ def collect(python, paths):
     return files
 
 
-def run_dumper(cmd, files, out_path):
+def is_bad_file(path):
+    """The stdlib's deliberately broken test inputs."""
+    base = os.path.basename(path)
+    return base.startswith(("badsyntax_", "bad_coding")) or "/test/" in path and "bad" in base
+
+
+def run_dumper(cmd, env, files, out_path, tmp):
+    list_path = os.path.join(tmp, "files.txt")
+    with open(list_path, "w", encoding="utf-8") as f:
+        f.write("\n".join(files) + "\n")
     with open(out_path, "wb") as out:
-        proc = subprocess.run(cmd + ["-"], input="\n".join(files) + "\n", text=True,
-                              stdout=out, stderr=subprocess.PIPE)
+        proc = subprocess.run(cmd + ["--list", list_path], stdout=out, stderr=subprocess.PIPE, env=env)
     if proc.returncode != 0:
-        sys.stderr.write("dumper %s exited %d: %s\n" % (cmd[0], proc.returncode, proc.stderr[-2000:]))
+        sys.stderr.write("dumper %s exited %d: %s\n" % (cmd[0], proc.returncode,
+                                                        proc.stderr[-2000:].decode("utf-8", "replace")))
 
 
 def read_dumps(path):
@@ -133,85 +130,117 @@ def first_diff(a, b):
     return i
 
 
-def is_error(d):
-    return d.startswith(("SyntaxError:", "ValueError:", "RecursionError:", "MemoryError:", "IOError:"))
+def parse_error(d):
+    """(kind, msg, line, offset) of an error line, or None for a dump."""
+    m = ERR_RE.match(d)
+    if m and m.group(1).endswith("Error"):
+        return m.groups()
+    if d.startswith(("ValueError:", "RecursionError:", "MemoryError:", "IOError:", "Error:")):
+        return (d.split(":", 1)[0], d, "?", "?")
+    return None
 
 
-def err_line(d):
-    return d.rsplit("(line ", 1)[-1] if d.startswith("SyntaxError:") else d
+def compare(version, files, ref_path, our_path, bad_files):
+    st = collections.Counter()
+    by_node = collections.OrderedDict()
+    bad_rows = []
+    for path, ref, got in zip(files, read_dumps(ref_path), read_dumps(our_path)):
+        st["total"] += 1
+        re_, ge = parse_error(ref), parse_error(got)
+        if re_:
+            st["cpython rejects"] += 1
+            if ge:
+                st["both reject"] += 1
+                st["same line"] += re_[2] == ge[2]
+                st["same message"] += (re_[0], re_[1]) == (ge[0], ge[1])
+                st["same line+offset+message"] += re_ == ge
+        if path in bad_files:
+            bad_rows.append((path, re_, ge, ref if not re_ else None))
+        if ref == got:
+            st["identical"] += 1
+            continue
+        if re_ and ge:
+            key = ("<error differs>", "line" if re_[2] != ge[2] else
+                   "message" if re_[:2] != ge[:2] else "offset")
+        elif re_:
+            key = ("<CPython rejects>", re_[1][:60])
+        elif ge:
+            key = ("<pybc-ast rejects>", ge[1][:60])
+        else:
+            key = locate(ref, first_diff(ref, got))
+        entry = by_node.setdefault(key, [0, path, ref, got])
+        entry[0] += 1
+    return st, by_node, bad_rows
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--python")
-    ap.add_argument("--ours")
-    ap.add_argument("--out")
-    ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("paths", nargs="*")
-    args = ap.parse_args()
-
-    python = find_python(args.python)
-    if python is None:
-        print("ast_conformance: no CPython 3.13 found (pyenv); skipped")
-        return 0
-    ours = args.ours or build_ours()
-    files = collect(python, args.paths)
-    if args.limit:
-        files = files[:args.limit]
-
-    with tempfile.TemporaryDirectory() as tmp:
-        ref_path, our_path = os.path.join(tmp, "ref"), os.path.join(tmp, "ours")
-        run_dumper([python, os.path.join(ROOT, "scripts", "ast_dump.py")], files, ref_path)
-        run_dumper([ours], files, our_path)
-        identical = same_dump = both_rejected = 0
-        by_node = collections.OrderedDict()
-        kinds = collections.Counter()
-        for path, ref, got in zip(files, read_dumps(ref_path), read_dumps(our_path)):
-            if ref == got:
-                identical += 1
-                same_dump += not is_error(ref)
-                both_rejected += is_error(ref)
-                continue
-            if is_error(ref) and is_error(got):
-                if err_line(ref) == err_line(got) or not ref.startswith("SyntaxError:"):
-                    identical += 1
-                    both_rejected += 1
-                    continue
-                kinds["error line differs"] += 1
-                key = ("<error line>", "")
-            elif is_error(ref):
-                kinds["accepted by pybc-ast, rejected by CPython"] += 1
-                key = ("<CPython rejects>", ref.split(" (line")[0][:60])
-            elif is_error(got):
-                kinds["rejected by pybc-ast, accepted by CPython"] += 1
-                key = ("<pybc-ast rejects>", got.split(" (line")[0][:60])
-            else:
-                kinds["dump differs"] += 1
-                pos = first_diff(ref, got)
-                key = locate(ref, pos)
-            entry = by_node.setdefault(key, [0, path, ref, got])
-            entry[0] += 1
-
-    total = len(files)
-    lines = ["pybc-ast conformance vs CPython %s" % python,
-             "identical: %d/%d (%.2f%%) [equal dumps: %d, both rejected: %d]"
-             % (identical, total, 100.0 * identical / max(total, 1), same_dump, both_rejected)]
-    for k, v in kinds.most_common():
-        lines.append("  %s: %d" % (k, v))
-    lines.append("")
+def report(version, oracle, st, by_node, bad_rows):
+    total = st["total"]
+    lines = ["# pybc-ast conformance, target %s (CPython %s, %s)" % (version, oracle.full_version, oracle.kind),
+             "",
+             "identical: %d/%d (%.2f%%)" % (st["identical"], total, 100.0 * st["identical"] / max(total, 1)),
+             "rejected by CPython: %d; also rejected by pybc-ast: %d; same line: %d; same class+message: %d; "
+             "same line, offset and message: %d"
+             % (st["cpython rejects"], st["both reject"], st["same line"], st["same message"],
+                st["same line+offset+message"]),
+             ""]
+    if bad_rows:
+        agree_rej = sum(1 for _, r, g, _ in bad_rows if bool(r) == bool(g))
+        agree_line = sum(1 for _, r, g, _ in bad_rows if r and g and r[2] == g[2])
+        agree_msg = sum(1 for _, r, g, _ in bad_rows if r and g and r[:2] == g[:2])
+        lines.append("deliberately bad test files: %d; accept/reject agrees: %d; same line: %d; same message: %d"
+                     % (len(bad_rows), agree_rej, agree_line, agree_msg))
+        for path, r, g, _ in bad_rows:
+            lines.append("- %s: cpython %s | pybc-ast %s" % (
+                os.path.basename(path),
+                "%s: %s (line %s, offset %s)" % r if r else "accepts",
+                "%s: %s (line %s, offset %s)" % g if g else "accepts"))
+        lines.append("")
     lines.append("first differences by node type / field (files, example):")
     for (node, field), (count, path, ref, got) in sorted(by_node.items(), key=lambda kv: -kv[1][0]):
         pos = first_diff(ref, got)
         lo = max(0, pos - 80)
-        lines.append("- %s.%s: %d  e.g. %s" % (node, field, count, os.path.relpath(path)))
+        lines.append("- %s.%s: %d  e.g. %s" % (node, field, count, path))
         lines.append("    cpython : %r" % ref[lo:pos + 80])
         lines.append("    pybc-ast: %r" % got[lo:pos + 80])
-    report = "\n".join(lines) + "\n"
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(report)
-    sys.stdout.write(report)
-    return 0
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--versions", default=",".join(TARGETS))
+    ap.add_argument("--ours")
+    ap.add_argument("--out", default=os.path.join(ROOT, "conformance-report"))
+    ap.add_argument("--sample", type=int, default=1)
+    ap.add_argument("--strict", action="store_true")
+    ap.add_argument("paths", nargs="*")
+    args = ap.parse_args()
+
+    found = {o.version: o for o in oracles.available()}
+    ours = args.ours or build_ours()
+    os.makedirs(args.out, exist_ok=True)
+    status = 0
+    for version in args.versions.split(","):
+        oracle = found.get(version)
+        if oracle is None or (not args.paths and not oracle.stdlib_dir):
+            print("ast_conformance: no CPython %s (run scripts/oracles.py install); skipped" % version)
+            continue
+        files = collect(args.paths or [oracle.stdlib_dir])
+        bad = {f for f in files if is_bad_file(f)}
+        if args.sample > 1:
+            files = [f for i, f in enumerate(files) if i % args.sample == 0 or f in bad]
+        with tempfile.TemporaryDirectory() as tmp:
+            ref_path, our_path = os.path.join(tmp, "ref"), os.path.join(tmp, "ours")
+            run_dumper(oracle.argv(os.path.join(ROOT, "scripts", "ast_dump.py")), oracle.env(),
+                       files, ref_path, tmp)
+            run_dumper([ours, "--target", version], None, files, our_path, tmp)
+            st, by_node, bad_rows = compare(version, files, ref_path, our_path, bad)
+        text = report(version, oracle, st, by_node, bad_rows)
+        with open(os.path.join(args.out, "ast-%s.md" % version), "w") as f:
+            f.write(text)
+        sys.stdout.write(text + "\n")
+        if args.strict and st["identical"] != st["total"]:
+            status = 1
+    return status
 
 
 if __name__ == "__main__":

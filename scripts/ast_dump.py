@@ -2,14 +2,18 @@
 """Print CPython's ``ast.dump(ast.parse(src), include_attributes=True)``.
 
 Reference side of pybc-ast's conformance check; run it under the CPython
-whose AST is the target (3.13 for now).  Each file is read as bytes (so
+whose AST is the target.  Each file is read as bytes (so
 its BOM / coding declaration is honoured, as when compiling a file) and
 its dump is followed by a marker line, the protocol also spoken by
 ``cargo run -p pybc-ast --example ast_dump``, so one process serves many
 files.
 
-Usage: ast_dump.py [--indent N] [--no-attributes] FILE...   ('-' reads file
-names from standard input, one per line)
+A file CPython rejects prints ``Kind: msg (line N, offset C)`` instead
+(SyntaxError, IndentationError or TabError, with the exception's fields).
+
+Usage: ast_dump.py [--indent N] [--no-attributes] [--list LISTFILE] FILE...
+  ('-' reads file names from standard input, one per line; --list reads
+  them from LISTFILE, which also works under Pyodide)
 """
 import ast
 import sys
@@ -28,7 +32,7 @@ def dump_one(path, attrs, indent, out):
             tree = ast.parse(src, path)
             text = ast.dump(tree, include_attributes=attrs, indent=indent)
         except SyntaxError as e:
-            out.write("SyntaxError: %s (line %s)\n" % (e.msg, e.lineno))
+            out.write("%s: %s (line %s, offset %s)\n" % (type(e).__name__, e.msg, e.lineno, e.offset))
         except (ValueError, RecursionError, MemoryError) as e:
             out.write("%s: %s\n" % (type(e).__name__, e))
         else:
@@ -45,6 +49,9 @@ def main(argv):
             indent = int(next(it))
         elif a == "--no-attributes":
             attrs = False
+        elif a == "--list":
+            with open(next(it), encoding="utf-8") as f:
+                files.extend(line.rstrip("\n") for line in f if line.strip())
         else:
             files.append(a)
     out = open(sys.stdout.fileno(), "w", encoding="utf-8", errors="surrogateescape", closefd=False)

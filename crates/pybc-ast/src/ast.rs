@@ -309,6 +309,19 @@ pub enum ExprKind {
     JoinedStr {
         values: Vec<Expr>,
     },
+    /// `t"..."` (3.14+): `Constant` and `Interpolation` values.
+    TemplateStr {
+        values: Vec<Expr>,
+    },
+    /// One `{...}` of a t-string (3.14+).
+    Interpolation {
+        value: Box<Expr>,
+        /// The expression's source text.
+        str: String,
+        /// -1 (none), or the code of `s`, `r`, `a`.
+        conversion: i32,
+        format_spec: Option<Box<Expr>>,
+    },
     Constant {
         value: Constant,
         /// `Some("u")` for a `u"..."` string.
@@ -418,7 +431,7 @@ impl fmt::Display for PyInt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             PyInt::Small(v) => write!(f, "{v}"),
-            PyInt::Big(limbs) => f.write_str(&crate::repr::limbs_to_decimal(limbs)),
+            PyInt::Big(_) => f.write_str(&crate::repr::repr_int(self)),
         }
     }
 }

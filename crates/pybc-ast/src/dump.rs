@@ -2,7 +2,7 @@
 //! show_empty=False).
 
 use crate::ast::*;
-use crate::repr::repr_constant;
+use crate::Target;
 
 /// A value in the dump tree.
 enum DV {
@@ -14,6 +14,11 @@ enum DV {
     },
     List(Vec<DV>),
     Repr(String),
+    /// A `str` value (identifiers, `kind`, `Interpolation.str`), printed
+    /// with the target version's `repr`.
+    Str(String),
+    /// A constant, printed with the target version's `repr`.
+    Const(Constant),
 }
 
 /// Builder for one node's fields.
@@ -47,11 +52,9 @@ impl N {
         }
         self
     }
-    /// A list field: omitted when empty.
+    /// A list field (omitted when empty from 3.13 on).
     fn list(mut self, name: &'static str, v: Vec<DV>) -> N {
-        if !v.is_empty() {
-            self.fields.push((name, DV::List(v)));
-        }
+        self.fields.push((name, DV::List(v)));
         self
     }
     fn done(self) -> DV {
@@ -64,7 +67,7 @@ impl N {
 }
 
 fn ident(s: &str) -> DV {
-    DV::Repr(crate::repr::repr_str(&PyStr::Utf8(s.to_owned())))
+    DV::Str(s.to_owned())
 }
 
 fn int(v: i64) -> DV {
@@ -230,7 +233,7 @@ fn pattern(p: &Pattern) -> DV {
     let n = match &p.kind {
         PatternKind::MatchValue { value } => N::new("MatchValue").f("value", bexpr(value)),
         PatternKind::MatchSingleton { value } => {
-            N::new("MatchSingleton").f("value", DV::Repr(repr_constant(value)))
+            N::new("MatchSingleton").f("value", DV::Const(value.clone()))
         }
         PatternKind::MatchSequence { patterns } => {
             N::new("MatchSequence").list("patterns", patterns.iter().map(pattern).collect())
@@ -539,8 +542,19 @@ fn expr_inner(e: &Expr) -> DV {
             .f("conversion", int(i64::from(*conversion)))
             .opt("format_spec", oexpr(format_spec)),
         E::JoinedStr { values } => N::new("JoinedStr").list("values", exprs(values)),
+        E::TemplateStr { values } => N::new("TemplateStr").list("values", exprs(values)),
+        E::Interpolation {
+            value,
+            str,
+            conversion,
+            format_spec,
+        } => N::new("Interpolation")
+            .f("value", bexpr(value))
+            .f("str", DV::Str(str.clone()))
+            .f("conversion", int(i64::from(*conversion)))
+            .opt("format_spec", oexpr(format_spec)),
         E::Constant { value, kind } => N::new("Constant")
-            .f("value", DV::Repr(repr_constant(value)))
+            .f("value", DV::Const(value.clone()))
             .opt("kind", kind.as_deref().map(ident)),
         E::Attribute {
             value,
@@ -573,6 +587,9 @@ fn expr_inner(e: &Expr) -> DV {
 }
 
 struct Fmt {
+    target: Target,
+    /// `[]` fields are printed (3.12) rather than left out (3.13+).
+    show_empty: bool,
     include_attributes: bool,
     indent: Option<String>,
 }
@@ -602,6 +619,14 @@ impl Fmt {
                 out.push_str(s);
                 true
             }
+            DV::Str(s) => {
+                out.push_str(&crate::repr::repr_text(s, self.target));
+                true
+            }
+            DV::Const(c) => {
+                out.push_str(&crate::repr::repr_constant(c, self.target));
+                true
+            }
             DV::List(items) => {
                 if items.is_empty() {
                     out.push_str("[]");
@@ -622,6 +647,9 @@ impl Fmt {
                 let mut args: Vec<String> = Vec::with_capacity(fields.len() + 4);
                 let mut allsimple = true;
                 for (fname, fv) in fields {
+                    if !self.show_empty && matches!(fv, DV::List(v) if v.is_empty()) {
+                        continue;
+                    }
                     let mut s = String::new();
                     let simple = self.format(fv, level, &mut s);
                     allsimple &= simple;
@@ -651,12 +679,27 @@ impl Fmt {
     }
 }
 
-/// `ast.dump(module, include_attributes=..., indent=...)` as CPython 3.13.
-pub fn dump(module: &Module, include_attributes: bool, indent: Option<usize>) -> String {
-    let tree = N::new("Module").list("body", stmts(&module.body)).done();
+/// How [`dump`] prints: `ast.dump(tree, include_attributes=..., indent=...)`
+/// of the target version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DumpOptions {
+    pub target: Target,
+    pub include_attributes: bool,
+    /// `indent=N` (a number of spaces); `None` prints on one line.
+    pub indent: Option<usize>,
+}
+
+/// `ast.dump(module, ...)` exactly as the target version prints it.
+pub fn dump(module: &Module, options: &DumpOptions) -> String {
+    let tree = N::new("Module")
+        .list("body", stmts(&module.body))
+        .list("type_ignores", Vec::new())
+        .done();
     let fmt = Fmt {
-        include_attributes,
-        indent: indent.map(|n| " ".repeat(n)),
+        target: options.target,
+        show_empty: options.target < Target::PY313,
+        include_attributes: options.include_attributes,
+        indent: options.indent.map(|n| " ".repeat(n)),
     };
     let mut out = String::new();
     fmt.format(&tree, 0, &mut out);

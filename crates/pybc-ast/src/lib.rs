@@ -7,10 +7,11 @@
 //! `ast.dump(ast.parse(source), include_attributes=..., indent=...)` does.
 //!
 //! ```
-//! use pybc_ast::{dump, parse_module, Target};
+//! use pybc_ast::{dump, parse_module, DumpOptions, Target};
 //! let m = parse_module(b"x = 1\n", Target::PY313).unwrap();
+//! let options = DumpOptions { target: Target::PY313, include_attributes: false, indent: None };
 //! assert_eq!(
-//!     dump(&m, false, None),
+//!     dump(&m, &options),
 //!     "Module(body=[Assign(targets=[Name(id='x', ctx=Store())], value=Constant(value=1))])"
 //! );
 //! ```
@@ -18,8 +19,7 @@
 pub mod ast;
 mod dump;
 mod lower;
-mod printable_table;
-pub mod repr;
+mod repr;
 mod source;
 
 use std::fmt;
@@ -27,7 +27,7 @@ use std::fmt;
 use ruff_text_size::Ranged;
 
 pub use ast::Module;
-pub use dump::dump;
+pub use dump::{dump, DumpOptions};
 
 /// The Python version whose grammar and AST shape are targeted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -37,14 +37,40 @@ pub struct Target {
 }
 
 impl Target {
+    pub const PY312: Target = Target {
+        major: 3,
+        minor: 12,
+    };
     pub const PY313: Target = Target {
         major: 3,
         minor: 13,
     };
+    pub const PY314: Target = Target {
+        major: 3,
+        minor: 14,
+    };
+    /// Every supported target, oldest first.
+    pub const ALL: [Target; 3] = [Target::PY312, Target::PY313, Target::PY314];
 
-    /// Whether this crate supports the target (only 3.13 for now).
+    /// Whether this crate supports the target.
     pub fn is_supported(self) -> bool {
-        self == Target::PY313
+        Target::ALL.contains(&self)
+    }
+
+    /// Parses `"3.13"`; `None` for anything else than a supported `X.Y`.
+    pub fn parse(s: &str) -> Option<Target> {
+        let (a, b) = s.split_once('.')?;
+        let t = Target {
+            major: a.parse().ok()?,
+            minor: b.parse().ok()?,
+        };
+        t.is_supported().then_some(t)
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
     }
 }
 
@@ -54,36 +80,159 @@ impl Default for Target {
     }
 }
 
-/// A syntax error, positioned like CPython's `SyntaxError` (1-based line,
-/// 0-based UTF-8 byte column).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SyntaxError {
-    pub msg: String,
-    pub lineno: u32,
-    pub col_offset: u32,
-    pub end_lineno: u32,
-    pub end_col_offset: u32,
+/// The class of a syntax error, as CPython raises it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    SyntaxError,
+    IndentationError,
+    TabError,
 }
 
-impl fmt::Display for SyntaxError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} (line {}, column {})",
-            self.msg,
-            self.lineno,
-            self.col_offset + 1
-        )
+impl ErrorKind {
+    /// The kind CPython uses for a message.
+    fn for_message(msg: &str) -> ErrorKind {
+        if msg.starts_with("inconsistent use of tabs") {
+            ErrorKind::TabError
+        } else if msg == "unexpected indent"
+            || msg == "unexpected unindent"
+            || msg.starts_with("expected an indented block")
+            || msg.starts_with("unindent does not match")
+        {
+            ErrorKind::IndentationError
+        } else {
+            ErrorKind::SyntaxError
+        }
     }
 }
 
-impl std::error::Error for SyntaxError {}
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ErrorKind::SyntaxError => "SyntaxError",
+            ErrorKind::IndentationError => "IndentationError",
+            ErrorKind::TabError => "TabError",
+        })
+    }
+}
+
+/// A syntax error with CPython's fields: 1-based `lineno`, 1-based
+/// `offset` counted in characters, the same for the end (`None` where
+/// CPython has `None`; encoding errors have line 0 and offset -1 as in
+/// CPython), and the offending source line.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}: {msg} (line {}, offset {})", opt(lineno), opt(offset))]
+pub struct SyntaxError {
+    pub kind: ErrorKind,
+    pub msg: String,
+    pub lineno: Option<u32>,
+    pub offset: Option<i32>,
+    pub end_lineno: Option<u32>,
+    pub end_offset: Option<i32>,
+    /// The source line, without its newline, when known.
+    pub text: Option<String>,
+}
+
+/// A field as Python prints an optional int.
+fn opt<T: fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "None".to_owned(), T::to_string)
+}
+
+impl SyntaxError {
+    /// An error at a line and offset, with no source line.
+    pub(crate) fn at(
+        lineno: Option<u32>,
+        offset: Option<i32>,
+        msg: impl Into<String>,
+    ) -> SyntaxError {
+        let msg = msg.into();
+        SyntaxError {
+            kind: ErrorKind::for_message(&msg),
+            msg,
+            lineno,
+            offset,
+            end_lineno: lineno,
+            end_offset: offset,
+            text: None,
+        }
+    }
+
+    /// `lineno` and `offset` as CPython prints them (`None` or a number).
+    pub fn position(&self) -> (String, String) {
+        (opt(&self.lineno), opt(&self.offset))
+    }
+
+    /// What CPython's traceback prints for this error when `filename`
+    /// fails to compile (`traceback.format_exception_only`, no colour):
+    /// the file and line, the stripped source line with carets under the
+    /// offending range, and `Kind: message`.
+    pub fn traceback(&self, filename: &str) -> String {
+        let mut out = String::new();
+        let mut suffix = String::new();
+        match self.lineno {
+            Some(l) => out.push_str(&format!("  File \"{filename}\", line {l}\n")),
+            None => suffix = format!(" ({filename})"),
+        }
+        if let (Some(text), Some(offset)) = (&self.text, self.offset) {
+            let rtext: Vec<char> = text.trim_end_matches('\n').chars().collect();
+            let ltext_start = rtext
+                .iter()
+                .position(|&c| !matches!(c, ' ' | '\n' | '\x0c'))
+                .unwrap_or(rtext.len());
+            let ltext: String = rtext.get(ltext_start..).unwrap_or(&[]).iter().collect();
+            let spaces = ltext_start as i64;
+            let len = rtext.len() as i64;
+            let mut offset = i64::from(offset);
+            let end_offset = self.end_offset.unwrap_or(0);
+            let mut end = if self.lineno == self.end_lineno && end_offset != 0 {
+                i64::from(end_offset)
+            } else if self.lineno == self.end_lineno {
+                offset
+            } else {
+                len + 1
+            };
+            // `len(self.text)` counts the newline CPython keeps in `text`.
+            if offset > len + 1 {
+                offset = len + 1;
+            }
+            if end > len + 1 {
+                end = len + 1;
+            }
+            if offset >= end {
+                end = offset + 1;
+            }
+            let colno = offset - 1 - spaces;
+            let end_colno = end - 1 - spaces;
+            out.push_str(&format!("    {ltext}\n"));
+            if colno >= 0 {
+                let pad: String = ltext
+                    .chars()
+                    .take(usize::try_from(colno).unwrap_or(0))
+                    .map(|c| if c.is_whitespace() { c } else { ' ' })
+                    .collect();
+                let carets = "^".repeat(usize::try_from(end_colno - colno).unwrap_or(1));
+                out.push_str(&format!("    {pad}{carets}\n"));
+            }
+        }
+        out.push_str(&format!("{}: {}{suffix}\n", self.kind, self.msg));
+        out
+    }
+}
+
+/// Why a source could not be turned into an AST.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Syntax(#[from] SyntaxError),
+    #[error("unsupported target Python {0} (supported: 3.12, 3.13, 3.14)")]
+    UnsupportedTarget(Target),
+}
 
 /// CPython's limit on bracket nesting in the tokenizer (`MAXLEVEL`).
 const MAX_PAREN_LEVEL: usize = 200;
 
 /// Context for turning a ruff parse error into CPython's message.
 struct ErrCtx<'a> {
+    target: Target,
     text: &'a str,
     lines: &'a source::LineIndex,
     tokens: &'a [ruff_python_ast::token::Token],
@@ -136,7 +285,7 @@ impl ErrCtx<'_> {
                 let cp = u32::from(*tok);
                 if tok.is_ascii() && !tok.is_ascii_control() {
                     return None;
-                } else if repr::is_printable(cp) {
+                } else if repr::is_printable(*tok, self.target) {
                     format!("invalid character '{tok}' (U+{cp:04X})")
                 } else {
                     format!("invalid non-printable character U+{cp:04X}")
@@ -188,35 +337,38 @@ impl ErrCtx<'_> {
 
 /// Parses a module's source bytes (BOM, PEP 263 coding declarations,
 /// CRLF/CR newlines handled as CPython does).
-pub fn parse_module(source: &[u8], target: Target) -> Result<Module, SyntaxError> {
+pub fn parse_module(source: &[u8], target: Target) -> Result<Module, Error> {
     if !target.is_supported() {
-        return Err(SyntaxError {
-            msg: format!(
-                "unsupported target Python {}.{}",
-                target.major, target.minor
-            ),
-            lineno: 1,
-            col_offset: 0,
-            end_lineno: 1,
-            end_col_offset: 0,
-        });
+        return Err(Error::UnsupportedTarget(target));
     }
-    let src = source::Source::decode(source)?;
+    let src = source::Source::decode(source, target)?;
     let text = src.text.as_str();
     let lines = source::LineIndex::new(text);
     let options = ruff_python_parser::ParseOptions::from(ruff_python_parser::Mode::Module)
-        .with_target_version(ruff_python_ast::PythonVersion::PY313);
+        .with_target_version(ruff_python_ast::PythonVersion {
+            major: target.major,
+            minor: target.minor,
+        });
     let parsed = ruff_python_parser::parse_unchecked(text, options);
     let make_err = |msg: String, start: u32, end: u32| {
-        let (lineno, col_offset) = lines.line_col(start);
-        let (end_lineno, end_col_offset) = lines.line_col(end);
-        SyntaxError {
+        let (lineno, col) = lines.line_col(start);
+        let (end_lineno, end_col) = lines.line_col(end);
+        let line = lines.line_text(text, lineno);
+        let chars = |l: &str, col: u32| {
+            let n = l
+                .get(..col as usize)
+                .map_or(col as usize, |p| p.chars().count());
+            Some(i32::try_from(n).unwrap_or(i32::MAX).saturating_add(1))
+        };
+        Error::Syntax(SyntaxError {
+            kind: ErrorKind::for_message(&msg),
+            offset: chars(line, col),
+            end_offset: chars(lines.line_text(text, end_lineno), end_col),
             msg,
-            lineno,
-            col_offset,
-            end_lineno,
-            end_col_offset,
-        }
+            lineno: Some(lineno),
+            end_lineno: Some(end_lineno),
+            text: Some(line.to_owned()),
+        })
     };
     // Bracket nesting as the tokenizer tracks it: the nesting limit, and
     // unmatched / unclosed brackets (reported where the parser would only
@@ -270,6 +422,7 @@ pub fn parse_module(source: &[u8], target: Target) -> Result<Module, SyntaxError
     if let Some(e) = parsed.errors().first() {
         let (s, en) = (e.location.start().to_u32(), e.location.end().to_u32());
         let ctx = ErrCtx {
+            target,
             text,
             lines: &lines,
             tokens: parsed.tokens(),
@@ -299,6 +452,7 @@ pub fn parse_module(source: &[u8], target: Target) -> Result<Module, SyntaxError
         return Err(make_err("invalid syntax".to_owned(), 0, 0));
     };
     let lower = lower::Lower {
+        target,
         text,
         lines: source::LineIndex::new(text),
         tokens: parsed.tokens(),

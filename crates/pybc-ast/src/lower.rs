@@ -13,6 +13,8 @@ use crate::ast::*;
 use crate::source::LineIndex;
 
 pub(crate) struct Lower<'a> {
+    #[allow(dead_code)]
+    pub target: crate::Target,
     pub text: &'a str,
     pub lines: LineIndex,
     pub tokens: &'a [Token],
@@ -263,6 +265,14 @@ enum Piece {
         end: u32,
     },
     Other(Expr),
+}
+
+/// Pieces of one f- or t-string without its empty literal parts.
+fn non_empty(pieces: Vec<Piece>) -> impl Iterator<Item = Piece> {
+    pieces.into_iter().filter(|p| match p {
+        Piece::Const { value, .. } => !value.is_empty(),
+        Piece::Other(_) => true,
+    })
 }
 
 impl<'a> Lower<'a> {
@@ -939,7 +949,7 @@ impl<'a> Lower<'a> {
                 }
             }
             r::Expr::FString(x) => return self.fstring(x),
-            r::Expr::TString(_) => E::JoinedStr { values: Vec::new() },
+            r::Expr::TString(x) => return self.tstring(x),
             r::Expr::StringLiteral(x) => {
                 let mut value = PyStr::Utf8(String::new());
                 let mut kind = None;
@@ -1065,6 +1075,7 @@ impl<'a> Lower<'a> {
         &self,
         elements: &[r::InterpolatedStringElement],
         raw: bool,
+        template: bool,
         out: &mut Vec<Piece>,
     ) {
         for el in elements {
@@ -1089,13 +1100,13 @@ impl<'a> Lower<'a> {
                             end: text_start + len,
                         });
                     }
-                    out.push(Piece::Other(self.formatted_value(i, raw)));
+                    out.push(Piece::Other(self.formatted_value(i, raw, template)));
                 }
             }
         }
     }
 
-    fn formatted_value(&self, i: &r::InterpolatedElement, raw: bool) -> Expr {
+    fn formatted_value(&self, i: &r::InterpolatedElement, raw: bool, template: bool) -> Expr {
         let conversion = match i.conversion {
             r::ConversionFlag::None => {
                 if i.debug_text.is_some() && i.format_spec.is_none() {
@@ -1110,7 +1121,7 @@ impl<'a> Lower<'a> {
         };
         let format_spec = i.format_spec.as_deref().map(|spec| {
             let mut pieces = Vec::new();
-            self.fstring_elements(&spec.elements, raw, &mut pieces);
+            self.fstring_elements(&spec.elements, raw, false, &mut pieces);
             pieces.retain(|p| !matches!(p, Piece::Const { value, .. } if value.is_empty()));
             let values = self.fold(pieces);
             // The spec's extent starts at its `:`.
@@ -1124,13 +1135,63 @@ impl<'a> Lower<'a> {
                 loc: self.loc_of(off(start), off(spec.range.end())),
             })
         });
-        Expr {
-            kind: ExprKind::FormattedValue {
-                value: self.bexpr(&i.expression),
+        let value = self.bexpr(&i.expression);
+        let kind = if template {
+            ExprKind::Interpolation {
+                value,
+                str: self.interpolation_text(i),
                 conversion,
                 format_spec,
-            },
+            }
+        } else {
+            ExprKind::FormattedValue {
+                value,
+                conversion,
+                format_spec,
+            }
+        };
+        Expr {
+            kind,
             loc: self.loc(i.range),
+        }
+    }
+
+    /// An interpolation's expression text: from after its `{` to the end of
+    /// the last token of the expression (closing parentheses included,
+    /// trailing comments and whitespace not).
+    fn interpolation_text(&self, i: &r::InterpolatedElement) -> String {
+        let start = i.range.start() + TextSize::from(1);
+        let from = self
+            .tokens
+            .partition_point(|t| t.start() < i.expression.range().end());
+        let mut end = i.expression.range().end();
+        for t in self.tokens.get(from..).unwrap_or(&[]) {
+            match t.kind() {
+                TokenKind::Rpar => end = t.end(),
+                TokenKind::Comment | TokenKind::NonLogicalNewline => {}
+                _ => break,
+            }
+        }
+        self.text
+            .get(start.to_usize()..end.to_usize())
+            .unwrap_or("")
+            .to_owned()
+    }
+
+    fn tstring(&self, x: &r::ExprTString) -> Expr {
+        let mut pieces: Vec<Piece> = Vec::new();
+        for part in x.value.iter() {
+            let tok = self.slice(part.range);
+            let (prefix, _) = split_string_token(tok);
+            let raw = prefix.contains(['r', 'R']);
+            let mut inner = Vec::new();
+            self.fstring_elements(&part.elements, raw, true, &mut inner);
+            pieces.extend(non_empty(inner));
+        }
+        let values = self.fold(pieces);
+        Expr {
+            kind: ExprKind::TemplateStr { values },
+            loc: self.loc(x.range),
         }
     }
 
@@ -1152,12 +1213,8 @@ impl<'a> Lower<'a> {
                     let (prefix, _) = split_string_token(tok);
                     let raw = prefix.contains(['r', 'R']);
                     let mut inner = Vec::new();
-                    self.fstring_elements(&f.elements, raw, &mut inner);
-                    // Empty literal parts of an f-string are dropped.
-                    pieces.extend(inner.into_iter().filter(|p| match p {
-                        Piece::Const { value, .. } => !value.is_empty(),
-                        Piece::Other(_) => true,
-                    }));
+                    self.fstring_elements(&f.elements, raw, false, &mut inner);
+                    pieces.extend(non_empty(inner));
                 }
             }
         }

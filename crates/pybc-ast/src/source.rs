@@ -2,20 +2,41 @@
 //! PEP 263 coding declaration handling, decoding, newline translation;
 //! plus the byte offset → (line, column) index.
 
-use crate::SyntaxError;
+use crate::{SyntaxError, Target};
 
 /// Decoded, newline-normalised source text.
 pub(crate) struct Source {
     pub text: String,
 }
 
-fn err(lineno: u32, col: u32, msg: impl Into<String>) -> SyntaxError {
-    SyntaxError {
-        msg: msg.into(),
-        lineno,
-        col_offset: col,
-        end_lineno: lineno,
-        end_col_offset: col,
+fn err(lineno: u32, offset: i32, msg: impl Into<String>) -> SyntaxError {
+    SyntaxError::at(Some(lineno), Some(offset), msg)
+}
+
+/// CPython's `get_normal_name`: the utf-8 and latin-1 families get their
+/// canonical names, anything else is kept as written.
+fn normal_name(name: &str) -> String {
+    let buf: String = name
+        .chars()
+        .take(12)
+        .map(|c| {
+            if c == '_' {
+                '-'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    if buf == "utf-8" || buf.starts_with("utf-8-") {
+        "utf-8".to_owned()
+    } else if ["latin-1", "iso-8859-1", "iso-latin-1"].contains(&buf.as_str())
+        || ["latin-1-", "iso-8859-1-", "iso-latin-1-"]
+            .iter()
+            .any(|p| buf.starts_with(p))
+    {
+        "iso-8859-1".to_owned()
+    } else {
+        name.to_owned()
     }
 }
 
@@ -84,13 +105,6 @@ enum Encoding {
     Other(&'static encoding_rs::Encoding),
 }
 
-/// The tokenizer's `get_normal_name`: only `utf-8` and latin-1 spellings
-/// are normalised.
-fn is_normal_utf8(name: &str) -> bool {
-    let lower: String = name.to_ascii_lowercase().replace('_', "-");
-    lower == "utf-8" || lower.starts_with("utf-8-")
-}
-
 /// Normalises an encoding name like CPython's tokenizer `get_normal_name`
 /// and the codec registry, for the encodings this crate decodes.
 fn lookup_encoding(name: &str) -> Option<Encoding> {
@@ -135,49 +149,65 @@ fn lookup_encoding(name: &str) -> Option<Encoding> {
     encoding_rs::Encoding::for_label(label.as_bytes()).map(Encoding::Other)
 }
 
-fn utf8_error(bytes: &[u8], e: &std::str::Utf8Error) -> SyntaxError {
+fn utf8_error(bytes: &[u8], e: &std::str::Utf8Error, target: Target) -> SyntaxError {
     let abs = e.valid_up_to();
     let bad = bytes.get(abs).copied().unwrap_or(0);
     let before = bytes.get(..abs).unwrap_or(&[]);
-    let line = before.iter().filter(|&&c| c == b'\n').count();
-    // CPython reports the position within the string literal holding the
-    // byte (else within the line).
+    let line =
+        u32::try_from(before.iter().filter(|&&c| c == b'\n').count() + 1).unwrap_or(u32::MAX);
     let line_start = before
         .iter()
         .rposition(|&c| c == b'\n')
         .map_or(0, |p| p + 1);
     let in_line = before.get(line_start..).unwrap_or(&[]);
-    let base = in_line
+    let col = |n: usize| i32::try_from(n + 1).unwrap_or(i32::MAX);
+    if target >= Target::PY314 {
+        // 3.14 decodes the whole file first.
+        return err(
+            line,
+            col(in_line.len()),
+            format!(
+                "Non-UTF-8 code starting with '\\x{bad:02x}' on line {line}, but no encoding declared; see https://peps.python.org/pep-0263/ for details"
+            ),
+        );
+    }
+    // Earlier versions decode token by token: the error is positioned at
+    // the string literal holding the byte (within its body), else at the
+    // byte itself.
+    let quote = in_line
         .iter()
         .rposition(|&c| c == b'"' || c == b'\'')
-        .map_or(0, |q| q + 1);
-    let pos = in_line.len() - base;
+        .filter(|&q| {
+            let qc = in_line.get(q).copied().unwrap_or(b'"');
+            in_line.iter().filter(|&&c| c == qc).count() % 2 == 1
+        });
+    let (offset, pos) = match quote {
+        Some(q) => (col(q), in_line.len() - q - 1),
+        None => (col(in_line.len()), 0),
+    };
     let reason = match e.error_len() {
         None => "unexpected end of data",
         Some(_) if (0x80..0xC2).contains(&bad) || bad >= 0xF5 => "invalid start byte",
         Some(_) => "invalid continuation byte",
     };
     err(
-        u32::try_from(line + 1).unwrap_or(u32::MAX),
-        0,
+        line,
+        offset,
         format!("(unicode error) 'utf-8' codec can't decode byte 0x{bad:02x} in position {pos}: {reason}"),
     )
 }
 
 impl Source {
-    pub(crate) fn decode(bytes: &[u8]) -> Result<Source, SyntaxError> {
+    pub(crate) fn decode(bytes: &[u8], target: Target) -> Result<Source, SyntaxError> {
         let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
             Some(rest) => (true, rest),
             None => (false, bytes),
         };
-        if let Some(pos) = body.iter().position(|&b| b == 0) {
-            let line = body
-                .get(..pos)
-                .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
-            return Err(err(
-                u32::try_from(line + 1).unwrap_or(u32::MAX),
-                0,
-                "source code cannot contain null bytes",
+        if body.contains(&0) {
+            return Err(SyntaxError::at(
+                None,
+                None,
+                "source code string cannot contain null bytes",
             ));
         }
         // PEP 263: look at the first two lines.
@@ -193,29 +223,39 @@ impl Source {
             None => Encoding::Utf8,
             Some((name, line)) => match lookup_encoding(&name) {
                 Some(enc) => {
-                    if bom && !is_normal_utf8(&name) {
-                        return Err(err(0, 0, format!("encoding problem: {name} with BOM")));
+                    if bom && normal_name(&name) != "utf-8" {
+                        let msg = format!("encoding problem: {} with BOM", normal_name(&name));
+                        return Err(if target >= Target::PY314 {
+                            err(line.min(1), 0, msg)
+                        } else {
+                            err(0, -1, msg)
+                        });
                     }
-                    let _ = line;
                     enc
                 }
-                None => return Err(err(0, 0, format!("unknown encoding: {name}"))),
+                None => {
+                    return Err(err(
+                        0,
+                        -1,
+                        format!("unknown encoding: {}", normal_name(&name)),
+                    ))
+                }
             },
         };
         let decoded: String = match encoding {
             Encoding::Utf8 => match std::str::from_utf8(body) {
                 Ok(s) => s.to_owned(),
-                Err(e) => return Err(utf8_error(body, &e)),
+                Err(e) => return Err(utf8_error(body, &e, target)),
             },
             Encoding::Latin1 => body.iter().map(|&b| char::from(b)).collect(),
             Encoding::Ascii => {
                 if let Some(pos) = body.iter().position(|&b| b >= 0x80) {
                     let bad = body.get(pos).copied().unwrap_or(0);
                     return Err(err(
-                        1,
                         0,
+                        -1,
                         format!(
-                            "(unicode error) 'ascii' codec can't decode byte 0x{bad:02x} in position {pos}: ordinal not in range(128)"
+                            "'ascii' codec can't decode byte 0x{bad:02x} in position {pos}: ordinal not in range(128)"
                         ),
                     ));
                 }
@@ -226,10 +266,10 @@ impl Source {
                     Some(text) => text.into_owned(),
                     None => {
                         return Err(err(
-                            1,
                             0,
+                            -1,
                             format!(
-                                "(unicode error) '{}' codec can't decode bytes",
+                                "'{}' codec can't decode bytes",
                                 enc.name().to_ascii_lowercase()
                             ),
                         ))
@@ -270,6 +310,17 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// The text of a 1-based line, without its newline.
+    pub(crate) fn line_text<'t>(&self, text: &'t str, line: u32) -> &'t str {
+        let idx = (line as usize).saturating_sub(1);
+        let start = self.starts.get(idx).copied().unwrap_or(0) as usize;
+        let end = self
+            .starts
+            .get(idx + 1)
+            .map_or(text.len(), |&e| (e as usize).saturating_sub(1));
+        text.get(start..end.max(start)).unwrap_or("")
+    }
+
     /// (1-based line, 0-based byte column) of a byte offset.
     pub(crate) fn line_col(&self, offset: u32) -> (u32, u32) {
         let idx = self.starts.partition_point(|&s| s <= offset);
@@ -302,12 +353,12 @@ mod tests {
 
     #[test]
     fn newlines_and_bom() {
-        let s = Source::decode(b"\xEF\xBB\xBFa\r\nb\rc").unwrap();
+        let s = Source::decode(b"\xEF\xBB\xBFa\r\nb\rc", Target::PY313).unwrap();
         assert_eq!(s.text, "a\nb\nc");
-        let s = Source::decode(b"# coding: latin-1\nx = '\xe9'\n").unwrap();
+        let s = Source::decode(b"# coding: latin-1\nx = '\xe9'\n", Target::PY313).unwrap();
         assert!(s.text.contains('\u{e9}'));
-        assert!(Source::decode(b"x = '\xff'").is_err());
-        assert!(Source::decode(b"x\0").is_err());
+        assert!(Source::decode(b"x = '\xff'", Target::PY313).is_err());
+        assert!(Source::decode(b"x\0", Target::PY313).is_err());
     }
 
     #[test]
