@@ -1,0 +1,90 @@
+//! The hot paths, measured on the fixture modules of every version:
+//! marshal decoding, instruction decoding and `dis` text printing.
+//!
+//! `cargo bench -p pybc --bench hot_paths`. Whole-corpus comparisons with
+//! CPython's `dis` and xdis are in `scripts/bench.py`.
+
+// Benchmark setup fails loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use pybc::model::{CodeObject, Object};
+use pybc::Options;
+
+/// Every fixture `.pyc`, read once.
+fn corpus() -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(root).unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let path = file.unwrap().path();
+            if path.extension().is_some_and(|e| e == "pyc") {
+                files.push(std::fs::read(path).unwrap());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+fn all_codes<'a>(code: &'a CodeObject, out: &mut Vec<&'a CodeObject>) {
+    out.push(code);
+    for c in code.consts() {
+        if let Object::Code(inner) = &**c {
+            all_codes(inner, out);
+        }
+    }
+}
+
+fn hot_paths(c: &mut Criterion) {
+    let files = corpus();
+    let bytes: u64 = files.iter().map(|f| f.len() as u64).sum();
+    let options = Options::default();
+    let modules: Vec<pybc::Module> = files
+        .iter()
+        .map(|f| pybc::load(f, &options).unwrap())
+        .collect();
+
+    let mut group = c.benchmark_group("fixtures");
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("marshal_load", |b| {
+        b.iter(|| {
+            for f in &files {
+                std::hint::black_box(pybc::load(f, &options).unwrap());
+            }
+        })
+    });
+    group.bench_function("decode_instructions", |b| {
+        b.iter(|| {
+            for m in &modules {
+                let dialect = m.dialect().unwrap();
+                let Object::Code(root) = &*m.code else {
+                    continue;
+                };
+                let mut codes = Vec::new();
+                all_codes(root, &mut codes);
+                let repr = |o: &Object| pybc::repr::repr(o, m.version, &|_| 0x10000);
+                for code in codes {
+                    std::hint::black_box(pybc::dis::decode(code, dialect, &repr));
+                }
+            }
+        })
+    });
+    group.bench_function("dis_text", |b| {
+        b.iter(|| {
+            for m in &modules {
+                std::hint::black_box(pybc::module_text(m, &options).unwrap());
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, hot_paths);
+criterion_main!(benches);
