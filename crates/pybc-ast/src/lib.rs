@@ -402,10 +402,16 @@ pub fn parse_module(source: &[u8], target: Target) -> Result<Module, Error> {
                         bracket_error = Some((format!("unmatched '{c}'"), s));
                     }
                 }
-                Some((o, _)) if o != want => {
+                Some((o, os)) if o != want => {
                     if bracket_error.is_none() {
+                        let (ol, cl) = (lines.line_col(os).0, lines.line_col(s).0);
+                        let on = if ol == cl {
+                            String::new()
+                        } else {
+                            format!(" on line {ol}")
+                        };
                         bracket_error = Some((
-                            format!("closing parenthesis '{c}' does not match opening parenthesis '{o}'"),
+                            format!("closing parenthesis '{c}' does not match opening parenthesis '{o}'{on}"),
                             s,
                         ));
                     }

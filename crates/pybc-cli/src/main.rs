@@ -10,6 +10,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use pybc_versions::PyVersion;
 
+mod ast_cmd;
 mod batch;
 mod compile;
 mod extras;
@@ -34,6 +35,9 @@ enum Command {
     Dis(DisArgs),
     /// Show a .pyc header and, per code object, what dis.code_info prints.
     Info(DisArgs),
+    /// Print a Python file's AST as that version's ast.dump(ast.parse(src),
+    /// include_attributes=True) does.
+    Ast(ast_cmd::AstArgs),
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -91,6 +95,7 @@ fn main() -> ExitCode {
         Some(Command::Info(args)) => (args, Mode::Info),
         Some(Command::Completions { shell }) => return report(extras::completions(shell)),
         Some(Command::Man) => return report(extras::man()),
+        Some(Command::Ast(args)) => return ast_cmd::run(&args),
         None => (cli.dis, Mode::Dis),
     };
     if args.files.is_empty() {
