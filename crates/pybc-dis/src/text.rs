@@ -61,6 +61,7 @@ pub struct TextPrinter<'a> {
     dialect: Dialect,
     options: TextOptions,
     addresses: &'a CodeAddresses,
+    source: Option<&'a [&'a str]>,
 }
 
 impl<'a> TextPrinter<'a> {
@@ -69,6 +70,28 @@ impl<'a> TextPrinter<'a> {
             dialect,
             options,
             addresses,
+            source: None,
+        }
+    }
+
+    /// Prints each source line (`# text`) above the instructions it starts
+    /// (like `objdump -S`); the listing is then no longer `dis` output.
+    pub fn with_source(mut self, lines: &'a [&'a str]) -> Self {
+        self.source = Some(lines);
+        self
+    }
+
+    fn write_source_line(&self, out: &mut String, instr: &Instruction) {
+        let (Some(lines), true, Some(line)) = (self.source, instr.starts_line, instr.line_number)
+        else {
+            return;
+        };
+        let text = usize::try_from(line)
+            .ok()
+            .and_then(|l| l.checked_sub(1))
+            .and_then(|l| lines.get(l));
+        if let Some(text) = text {
+            let _ = writeln!(out, "# {}", text.trim_end());
         }
     }
 
@@ -125,6 +148,7 @@ impl<'a> TextPrinter<'a> {
             if lineno_width > 0 && line.is_some() && instr.offset > 0 {
                 out.push('\n');
             }
+            self.write_source_line(out, instr);
             let mut fields: Vec<String> = Vec::with_capacity(6);
             if lineno_width > 0 {
                 fields.push(match line {
@@ -218,6 +242,7 @@ impl<'a> TextPrinter<'a> {
             if lineno_width > 0 && instr.starts_line && instr.offset > 0 {
                 out.push('\n');
             }
+            self.write_source_line(out, instr);
             let mut fields: Vec<String> = Vec::with_capacity(6);
             if lineno_width > 0 {
                 fields.push(line_field(

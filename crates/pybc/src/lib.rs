@@ -127,7 +127,14 @@ pub fn module_text(module: &Module, options: &Options) -> Result<String, Error> 
         recursive: options.recursive.unwrap_or(dialect.rules.recursive),
     };
     let addresses = CodeAddresses::new();
-    let printer = TextPrinter::new(dialect, text_options, &addresses);
+    let source_lines: Vec<&str> = match (&options.source, options.show_source) {
+        (Some(source), true) => source.lines().collect(),
+        _ => Vec::new(),
+    };
+    let mut printer = TextPrinter::new(dialect, text_options, &addresses);
+    if options.show_source {
+        printer = printer.with_source(&source_lines);
+    }
     let mut text = String::new();
     match &*module.code {
         Object::Code(code) => printer.write_dis(&mut text, code),
