@@ -12,6 +12,11 @@ use pybc_versions::PyVersion;
 
 mod ast_cmd;
 mod batch;
+
+/// Disassembly allocates many small strings; mimalloc serves them far
+/// faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod compile;
 mod extras;
 
