@@ -26,6 +26,10 @@ fi
 
 step "cargo build --release"
 cargo build --release --quiet
+step "HTML page in headless Chromium"
+scripts/html_test.sh
+step "bytecode read straight from a wheel and a zipapp (packages from PyPI)"
+scripts/archive_test.sh
 step "reference interpreters"
 python3 scripts/oracles.py install
 python3 scripts/oracles.py list

@@ -149,7 +149,12 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
             Err(e) => items.push(Err((arg.display().to_string(), e.into()))),
         }
     }
-    let several = items.len() > 1;
+    // Inputs found in a directory or archive are always named.
+    let several = items.len() > 1
+        || args
+            .files
+            .iter()
+            .any(|f| f.is_dir() || pybc_inputs::is_archive(f));
     let color = use_color(args, mode);
     let extension = output_extension(args, mode);
     let bar = progress_bar(items.len());

@@ -87,10 +87,13 @@ fn empty_directory_is_reported() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
-        stderr,
-        format!(
-            "{}: no .pyc or .py files in this directory\n",
-            dir.path().display()
+        stderr.lines().next(),
+        Some(
+            format!(
+                "{}: no .pyc or .py files in this directory",
+                dir.path().display()
+            )
+            .as_str()
         )
     );
 }
