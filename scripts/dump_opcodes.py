@@ -1,13 +1,16 @@
 """Dump the running interpreter's opcode facts as JSON, for gen_opcodes.py.
 
-Runs under the interpreter being described (3.10 and later), using only that
-interpreter's own `opcode` and `dis` modules, and prints one JSON document.
+Runs under the interpreter being described (2.7, 3.6 and later; this file
+stays valid Python 2.7), using only that interpreter's own `opcode` and `dis`
+modules, and prints one JSON document.
 
 How `dis` interprets each opcode's argument is decided here, in the order
 that version's `dis` tests it: the opcode sets come from `opcode`, and the
 opcodes that `dis` treats specially are those it binds as module-level
 names (e.g. `dis.LOAD_GLOBAL` exists from 3.11 on).
 """
+from __future__ import print_function
+
 import dis
 import inspect
 import json
@@ -37,11 +40,12 @@ def main():
         fn = getattr(dis, "_is_backward_jump", None)
         return bool(fn and fn(op))
 
-    special = {name for name in dir(dis) if name.isupper() and name in opcode.opmap
-               and getattr(dis, name) == opcode.opmap[name]}
+    special = set(name for name in dir(dis) if name.isupper() and name in opcode.opmap
+                  and getattr(dis, name) == opcode.opmap[name])
     hasjump = set(getattr(opcode, "hasjump", [])) | set(opcode.hasjrel) | set(opcode.hasjabs)
     hasexc = set(getattr(opcode, "hasexc", []))
     labels_style = sys.version_info >= (3, 13)
+    jabs_described = sys.version_info >= (3, 10)
     try:
         only_load_const = "op == LOAD_CONST" in inspect.getsource(dis._get_const_value)
     except (AttributeError, OSError, TypeError):
@@ -71,10 +75,12 @@ def main():
             if op in hasjump or op in hasexc:
                 return "jump"
         else:
-            if op in opcode.hasjabs:
-                return "jump"
             if op in opcode.hasjrel:
                 return "jump"
+            if op in opcode.hasjabs:
+                # Before 3.10, dis describes only relative jumps ("to N");
+                # an absolute one shows its bare argument.
+                return "jump" if jabs_described else "plain"
         if name in ("LOAD_FAST_LOAD_FAST", "LOAD_FAST_BORROW_LOAD_FAST_BORROW",
                     "STORE_FAST_LOAD_FAST", "STORE_FAST_STORE_FAST") and name in special:
             return "local_pair"
@@ -126,6 +132,9 @@ def main():
 
     flags = getattr(dis, "FUNCTION_ATTR_FLAGS", getattr(dis, "MAKE_FUNCTION_FLAGS", ()))
     converters = [c[1] for c in getattr(dis, "FORMAT_VALUE_CONVERTERS", ())]
+    if not converters and "FORMAT_VALUE" in special:
+        # 3.6 and 3.7 spell the same table inline in _get_instructions_bytes.
+        converters = ["", "str", "repr", "ascii"]
     if sys.version_info >= (3, 13):
         compare_shift, compare_bool = 5, True
     elif sys.version_info >= (3, 12):
@@ -146,7 +155,11 @@ def main():
         "format_value_converters": converters,
         "compare_shift": compare_shift,
         "compare_bool": compare_bool,
-        "flag_names": sorted([bit, name] for bit, name in dis.COMPILER_FLAG_NAMES.items()),
+        "flag_names": sorted([bit, name] for bit, name in
+                             getattr(dis, "COMPILER_FLAG_NAMES", {}).items()),
+        "source": "dumped from %s %s by scripts/dump_opcodes.py" % (
+            getattr(sys, "implementation", None) and sys.implementation.name or "cpython",
+            sys.version.split()[0]),
         "ops": ops,
     }
     json.dump(doc, sys.stdout, indent=1, sort_keys=True)

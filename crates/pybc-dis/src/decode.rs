@@ -4,9 +4,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use pybc_model::{CodeObject, Obj, Object};
 use pybc_versions::opcodes::{ArgKind, Jump, OpcodeTable};
-use pybc_versions::rules::{DisRules, Layout, NullNote};
+use pybc_versions::rules::{CodeUnit, DisRules, Layout, LineTable, NullNote};
 
-use crate::linetable::{co_lines, co_positions, Positions};
+use crate::linetable::{co_lines, co_positions, lnotab_line_starts, Positions};
 
 /// One entry of a 3.11+ exception table.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -70,6 +70,9 @@ pub struct Instruction {
     pub cache_entries: u8,
     /// Positions of each cache entry (for `CACHE` lines).
     pub cache_positions: Vec<Positions>,
+    /// The argument came through `EXTENDED_ARG`, which makes it a long in
+    /// Python 2 (its `repr` ends in `L`).
+    pub long_arg: bool,
 }
 
 /// A whole code object, decoded.
@@ -101,9 +104,76 @@ struct RawOp {
     start_offset: u32,
     opcode: u8,
     arg: Option<i64>,
+    /// Bytes the instruction takes (without inline caches).
+    size: u32,
+    /// The argument `findlabels` sees (the print era ignores EXTENDED_ARG).
+    label_arg: Option<i64>,
+    /// The argument came through an EXTENDED_ARG as a Python 2 long.
+    long_arg: bool,
+}
+
+/// Python's own ints never overflow; ours stay below 2**48 (real code
+/// never comes close, hostile code must not overflow).
+fn bound_extended(extended: i64) -> i64 {
+    if extended > 1 << 48 {
+        extended & ((1 << 48) - 1)
+    } else {
+        extended
+    }
 }
 
 fn unpack_opargs(code: &[u8], d: Dialect) -> Vec<RawOp> {
+    match d.rules.code_unit {
+        CodeUnit::Words => unpack_words(code, d),
+        CodeUnit::Bytes => unpack_bytes(code, d),
+    }
+}
+
+/// Variable-length instructions (≤ 3.5): one byte, or three with a 16-bit
+/// argument. A truncated last argument reads the missing bytes as zero.
+fn unpack_bytes(code: &[u8], d: Dialect) -> Vec<RawOp> {
+    let mut out = Vec::with_capacity(code.len() / 2);
+    let mut extended: i64 = 0;
+    let mut long_pending = false;
+    let mut prefix_start: Option<u32> = None;
+    let mut i = 0usize;
+    while i < code.len() {
+        let offset = i as u32;
+        let op = code.get(i).copied().unwrap_or(0);
+        let base = d.table.base(op);
+        let is_ext = d.table.is_extended_arg(op);
+        let (arg, label_arg, long_arg, size) = if base.has_arg {
+            let raw = i64::from(code.get(i + 1).copied().unwrap_or(0))
+                | (i64::from(code.get(i + 2).copied().unwrap_or(0)) << 8);
+            let arg = raw + extended;
+            let long_arg = long_pending;
+            long_pending = false;
+            extended = 0;
+            if is_ext {
+                extended = bound_extended(arg.checked_shl(16).unwrap_or(0));
+                long_pending = true;
+            }
+            (Some(arg), Some(raw), long_arg, 3)
+        } else {
+            (None, None, false, 1)
+        };
+        let start_offset = prefix_start.unwrap_or(offset);
+        prefix_start = if is_ext { Some(start_offset) } else { None };
+        out.push(RawOp {
+            offset,
+            start_offset,
+            opcode: op,
+            arg,
+            size,
+            label_arg,
+            long_arg,
+        });
+        i += size as usize;
+    }
+    out
+}
+
+fn unpack_words(code: &[u8], d: Dialect) -> Vec<RawOp> {
     let mut out = Vec::with_capacity(code.len() / 2);
     let mut extended: i64 = 0;
     let mut extended_count: u32 = 0;
@@ -118,11 +188,12 @@ fn unpack_opargs(code: &[u8], d: Dialect) -> Vec<RawOp> {
         let oparg = unit.get(1).copied().unwrap_or(0);
         let base = d.table.base(op);
         caches = base.cache_entries;
-        let deop = d.table.op(op).deopt;
+        let is_ext = d.table.is_extended_arg(op);
         let arg = if base.has_arg {
             let arg = i64::from(oparg) | extended;
-            extended = if deop == d.table.extended_arg {
-                arg.checked_shl(8).unwrap_or(0)
+            extended = if is_ext {
+                arg.checked_shl(u32::from(d.rules.extended_arg_shift))
+                    .unwrap_or(0)
             } else {
                 0
             };
@@ -132,49 +203,56 @@ fn unpack_opargs(code: &[u8], d: Dialect) -> Vec<RawOp> {
                 if extended >= 1 << 31 {
                     extended -= 1 << 32;
                 }
-            } else if extended > 1 << 48 {
-                // Python's own ints never overflow; keep ours bounded.
-                extended &= (1 << 48) - 1;
+            } else {
+                extended = bound_extended(extended);
             }
             Some(arg)
         } else {
-            extended = 0;
+            if d.rules.extended_arg_cleared_by_no_arg {
+                extended = 0;
+            }
             None
         };
-        if deop == d.table.extended_arg {
-            extended_count += 1;
-            out.push(RawOp {
-                offset,
-                start_offset: offset,
-                opcode: op,
-                arg,
-            });
+        let start_offset = if is_ext {
+            offset
         } else {
-            out.push(RawOp {
-                offset,
-                start_offset: offset.saturating_sub(extended_count * 2),
-                opcode: op,
-                arg,
-            });
+            offset.saturating_sub(extended_count * 2)
+        };
+        if is_ext {
+            extended_count += 1;
+        } else {
             extended_count = 0;
         }
+        out.push(RawOp {
+            offset,
+            start_offset,
+            opcode: op,
+            arg,
+            size: 2,
+            label_arg: arg,
+            long_arg: false,
+        });
     }
     out
 }
 
-/// Where a jump instruction goes (`_get_jump_target`).
-fn jump_target(d: Dialect, op: u8, arg: i64, offset: u32) -> Option<u32> {
+/// Where a jump instruction goes (`_get_jump_target`, `findlabels`).
+fn jump_target(d: Dialect, op: u8, arg: i64, offset: u32, size: u32) -> Option<u32> {
     let base = d.table.base(op);
+    let scale = i64::from(d.rules.jump_scale);
     let target = match base.jump {
         Jump::None => return None,
-        Jump::Absolute => arg.checked_mul(2)?,
+        Jump::Absolute => arg.checked_mul(scale)?,
         Jump::Forward | Jump::Backward => {
             let signed = if base.jump == Jump::Backward {
                 -arg
             } else {
                 arg
             };
-            i64::from(offset) + 2 + signed.checked_mul(2)? + 2 * i64::from(base.cache_entries)
+            i64::from(offset)
+                + i64::from(size)
+                + signed.checked_mul(scale)?
+                + 2 * i64::from(base.cache_entries)
         }
     };
     u32::try_from(target).ok()
@@ -271,8 +349,21 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
 
     // findlinestarts
     let mut line_starts: Vec<(u32, Option<i64>)> = Vec::new();
-    match d.rules.layout {
-        Layout::Labels => {
+    match (d.rules.line_table, d.rules.layout) {
+        (LineTable::Lnotab { .. }, _) => {
+            line_starts = lnotab_line_starts(code, d.rules.line_table)
+                .into_iter()
+                .map(|(offset, line)| (offset, Some(line)))
+                .collect();
+        }
+        (LineTable::SetLineno, _) => {
+            for r in &raw {
+                if d.table.op(r.opcode).name == "SET_LINENO" {
+                    line_starts.push((r.offset, r.arg));
+                }
+            }
+        }
+        (_, Layout::Labels) => {
             let mut last: Option<Option<i64>> = None;
             for r in &lines {
                 if last != Some(r.line) {
@@ -281,7 +372,7 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
                 }
             }
         }
-        Layout::Offsets => {
+        (_, Layout::Offsets | Layout::Print(_)) => {
             let mut last: Option<i64> = None;
             for r in &lines {
                 if r.line.is_some() && r.line != last {
@@ -300,8 +391,13 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
     // Labels: jump targets, plus exception table offsets.
     let mut label_set: BTreeSet<u32> = BTreeSet::new();
     for r in &raw {
-        if let Some(arg) = r.arg {
-            if let Some(t) = jump_target(d, r.opcode, arg, r.offset) {
+        let arg = if d.rules.labels_see_extended_arg {
+            r.arg
+        } else {
+            r.label_arg
+        };
+        if let Some(arg) = arg {
+            if let Some(t) = jump_target(d, r.opcode, arg, r.offset, r.size) {
                 label_set.insert(t);
             }
         }
@@ -315,7 +411,7 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
                 label_set.insert(e.target);
             }
         }
-        Layout::Offsets => {
+        Layout::Offsets | Layout::Print(_) => {
             for e in &exception_entries {
                 if e.start < e.end {
                     label_set.insert(e.target);
@@ -349,9 +445,7 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
         let unit = (r.offset / 2) as usize;
         let (argval, argrepr) = match r.arg {
             None => (ArgValue::None, String::new()),
-            Some(arg) => {
-                arg_description(d, &names, consts, &label_of, r.opcode, arg, r.offset, repr)
-            }
+            Some(arg) => arg_description(d, &names, consts, &label_of, &r, arg, repr),
         };
         let cache_entries = base.cache_entries;
         let mut cache_info = Vec::new();
@@ -377,7 +471,9 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
         let cache_positions = (1..=usize::from(cache_entries))
             .map(|k| positions.get(unit + k).copied().unwrap_or_default())
             .collect();
-        let jump = r.arg.and_then(|a| jump_target(d, r.opcode, a, r.offset));
+        let jump = r
+            .arg
+            .and_then(|a| jump_target(d, r.opcode, a, r.offset, r.size));
         let label = label_of.get(&r.offset).copied();
         instructions.push(Instruction {
             opcode: r.opcode,
@@ -396,6 +492,7 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
             cache_info,
             cache_entries,
             cache_positions,
+            long_arg: r.long_arg,
         });
     }
     CodeListing {
@@ -415,11 +512,11 @@ fn arg_description(
     names: &VarNames<'_>,
     consts: &[Obj],
     label_of: &HashMap<u32, u32>,
-    op: u8,
+    r: &RawOp,
     arg: i64,
-    offset: u32,
     repr: &dyn Fn(&Object) -> String,
 ) -> (ArgValue, String) {
+    let (op, offset) = (r.opcode, r.offset);
     let t = d.table;
     let base = t.base(op);
     let pick = |list: &'static [&'static str], i: i64| -> String {
@@ -475,9 +572,14 @@ fn arg_description(
                 None => (ArgValue::Int(arg), String::new()),
             }
         }
-        ArgKind::Jump => match jump_target(d, op, arg, offset) {
+        ArgKind::Jump => match jump_target(d, op, arg, offset, r.size) {
             Some(target) => match d.rules.layout {
-                Layout::Offsets => (ArgValue::Target(target), format!("to {target}")),
+                Layout::Print(style) if style.long_suffix && r.long_arg => {
+                    (ArgValue::Target(target), format!("to {target}L"))
+                }
+                Layout::Offsets | Layout::Print(_) => {
+                    (ArgValue::Target(target), format!("to {target}"))
+                }
                 Layout::Labels => {
                     let preposition = if d.rules.end_async_for_from && base.name == "END_ASYNC_FOR"
                     {
@@ -546,5 +648,16 @@ fn arg_description(
             ArgValue::Int(arg),
             if arg != 0 { "not in" } else { "in" }.to_string(),
         ),
+        ArgKind::Nargs => {
+            let raw = r.label_arg.unwrap_or(arg);
+            (
+                ArgValue::Int(arg),
+                format!(
+                    "{} positional, {} keyword pair",
+                    raw & 255,
+                    (raw >> 8) & 255
+                ),
+            )
+        }
     }
 }

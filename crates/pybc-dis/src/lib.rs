@@ -16,7 +16,7 @@ pub use text::{CodeAddresses, TextOptions, TextPrinter};
 
 use pybc_versions::opcodes::OpcodeTable;
 use pybc_versions::rules::DisRules;
-use pybc_versions::PyVersion;
+use pybc_versions::{Implementation, PyVersion};
 
 /// Code objects nested deeper than this are not listed (marshal's own
 /// depth limit keeps real files far below it).
@@ -28,9 +28,19 @@ pub const MAX_CODE_NESTING: usize = 1000;
 pub struct UnsupportedVersion(pub PyVersion);
 
 impl Dialect {
-    /// The tables and rules for a version.
+    /// The tables and rules for a CPython version.
     pub fn for_version(version: PyVersion) -> Result<Dialect, UnsupportedVersion> {
-        let table = OpcodeTable::for_version(version).ok_or(UnsupportedVersion(version))?;
+        Self::for_implementation(version, Implementation::CPython)
+    }
+
+    /// The tables and rules for a version of CPython or PyPy (whose `dis`
+    /// is that of the CPython version it implements, over its own opcodes).
+    pub fn for_implementation(
+        version: PyVersion,
+        implementation: Implementation,
+    ) -> Result<Dialect, UnsupportedVersion> {
+        let table = OpcodeTable::for_implementation(version, implementation)
+            .ok_or(UnsupportedVersion(version))?;
         let rules = DisRules::for_version(version).ok_or(UnsupportedVersion(version))?;
         Ok(Dialect { table, rules })
     }

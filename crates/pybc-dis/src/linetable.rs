@@ -205,8 +205,66 @@ pub fn co_lines(code: &CodeObject, format: LineTable) -> Vec<LineRange> {
             let _ = (start, current);
             out
         }
-        LineTable::Lnotab => Vec::new(),
+        LineTable::Lnotab { .. } => {
+            // Each line start runs to the next one, the last to the end.
+            let starts = lnotab_line_starts(code, format);
+            let code_len = u32::try_from(code.code_bytes().len()).unwrap_or(u32::MAX);
+            let ends = starts.iter().skip(1).map(|&(offset, _)| offset);
+            starts
+                .iter()
+                .zip(ends.chain(std::iter::once(code_len)))
+                .map(|(&(start, line), end)| LineRange {
+                    start,
+                    end: end.max(start),
+                    line: Some(line),
+                })
+                .collect()
+        }
+        LineTable::SetLineno => Vec::new(),
     }
+}
+
+/// `dis.findlinestarts` over `co_lnotab` (2.3–3.9): (offset, line) pairs,
+/// a pair only where the line changes.
+pub fn lnotab_line_starts(code: &CodeObject, format: LineTable) -> Vec<(u32, i64)> {
+    let LineTable::Lnotab {
+        signed,
+        stops_at_code_end,
+    } = format
+    else {
+        return Vec::new();
+    };
+    let table = code.linetable_bytes();
+    let code_len = code.code_bytes().len() as u64;
+    let mut out = Vec::new();
+    let mut last: Option<i64> = None;
+    let mut line = i64::from(code.firstlineno as i32);
+    let mut addr: u64 = 0;
+    for pair in table.chunks_exact(2) {
+        let (byte_incr, line_incr) = match pair {
+            [b, l] => (u64::from(*b), *l),
+            _ => continue,
+        };
+        if byte_incr != 0 {
+            if last != Some(line) {
+                out.push((u32::try_from(addr).unwrap_or(u32::MAX), line));
+                last = Some(line);
+            }
+            addr += byte_incr;
+            if stops_at_code_end && addr >= code_len {
+                return out;
+            }
+        }
+        line += if signed {
+            i64::from(line_incr as i8)
+        } else {
+            i64::from(line_incr)
+        };
+    }
+    if last != Some(line) {
+        out.push((u32::try_from(addr).unwrap_or(u32::MAX), line));
+    }
+    out
 }
 
 /// `code.co_positions()`: one entry per 2-byte code unit (3.11+).

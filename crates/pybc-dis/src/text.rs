@@ -4,7 +4,8 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use pybc_model::{CodeObject, Object};
-use pybc_versions::rules::{CacheText, Layout};
+use pybc_versions::opcodes::ArgKind;
+use pybc_versions::rules::{CacheText, Layout, PrintStyle};
 
 use crate::decode::{decode, CodeListing, Dialect, Instruction};
 use crate::linetable::Positions;
@@ -125,19 +126,22 @@ impl<'a> TextPrinter<'a> {
     pub fn write_code(&self, out: &mut String, code: &CodeObject) {
         let listing = decode(code, self.dialect, &|o| self.repr(o));
         match self.dialect.rules.layout {
+            Layout::Print(style) => write_print_layout(out, &listing, style, self.dialect),
             Layout::Offsets => self.write_offsets_layout(out, &listing),
             Layout::Labels => self.write_labels_layout(out, code, &listing),
         }
     }
 
     fn write_offsets_layout(&self, out: &mut String, listing: &CodeListing) {
+        let grow = self.dialect.rules.widths_grow;
         let lineno_width = match listing.line_starts.iter().filter_map(|(_, l)| *l).max() {
-            Some(max) if max >= 1000 => max.to_string().len(),
+            Some(max) if grow && max >= 1000 => max.to_string().len(),
             Some(_) => 3,
+            None if !grow => 3,
             None => 0,
         };
         let max_offset = listing.code_len as i64 - 2;
-        let offset_width = if max_offset >= 10000 {
+        let offset_width = if grow && max_offset >= 10000 {
             max_offset.to_string().len()
         } else {
             4
@@ -320,6 +324,52 @@ impl<'a> TextPrinter<'a> {
                 write_fields(out, &fields);
             }
         }
+    }
+}
+
+/// `dis.disassemble` of the `print` era (1.x–3.3): each column printed on
+/// its own, separated by single spaces, with no trailing whitespace
+/// removed.
+fn write_print_layout(out: &mut String, listing: &CodeListing, style: PrintStyle, d: Dialect) {
+    for instr in &listing.instructions {
+        if instr.starts_line && instr.offset > 0 {
+            out.push('\n');
+        }
+        let mut fields: Vec<String> = Vec::with_capacity(7);
+        if style.line_column {
+            fields.push(
+                match instr.starts_line.then_some(instr.line_number).flatten() {
+                    Some(l) => format!("{l:>3}"),
+                    None => "   ".into(),
+                },
+            );
+        }
+        fields.push("   ".into());
+        fields.push(if instr.is_jump_target { ">>" } else { "  " }.into());
+        fields.push(format!("{:>4}", instr.offset));
+        fields.push(format!(
+            "{:<width$}",
+            instr.opname,
+            width = style.opname_width
+        ));
+        if let Some(arg) = instr.arg {
+            let suffix = if style.long_suffix && instr.long_arg {
+                "L"
+            } else {
+                ""
+            };
+            fields.push(format!("{:>5}", format!("{arg}{suffix}")));
+            // Every described kind is printed, even as "()" for an empty name.
+            let kind = d.table.base(instr.opcode).arg_kind;
+            if !matches!(kind, ArgKind::None | ArgKind::Plain) {
+                fields.push(format!("({})", instr.argrepr));
+            }
+        }
+        out.push_str(&fields.join(" "));
+        if style.trailing_space {
+            out.push(' ');
+        }
+        out.push('\n');
     }
 }
 

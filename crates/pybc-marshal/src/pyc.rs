@@ -141,7 +141,9 @@ impl Pyc {
     pub fn parse(data: &[u8], force: Option<PyVersion>) -> Result<Pyc, PycError> {
         let header = PycHeader::parse(data, force)?;
         let body = data.get(header.len..).unwrap_or(&[]);
-        let code = Reader::new(body, header.version, header.len).read_object()?;
+        let code = Reader::new(body, header.version, header.len)
+            .with_magic(header.magic)
+            .read_object()?;
         Ok(Pyc { header, code })
     }
 }

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use pybc_model::{CodeObject, Obj, Object, PyInt, PyStr};
-use pybc_versions::layout::{code_layout, CodeField, IntWidth};
+use pybc_versions::layout::{code_layout_of, CodeField, IntWidth};
 use pybc_versions::PyVersion;
 
 use crate::error::MarshalError;
@@ -29,6 +29,9 @@ pub struct Reader<'a> {
     /// Python 2's interned-string table (`TYPE_STRINGREF`).
     interned: Vec<Obj>,
     depth: usize,
+    /// The `.pyc` magic number, when known: a few pre-releases lay code
+    /// objects out unlike their final release.
+    magic: Option<u16>,
 }
 
 impl<'a> Reader<'a> {
@@ -43,7 +46,14 @@ impl<'a> Reader<'a> {
             refs: Vec::new(),
             interned: Vec::new(),
             depth: 0,
+            magic: None,
         }
+    }
+
+    /// Reads code objects as the release with this magic number wrote them.
+    pub fn with_magic(mut self, magic: u16) -> Reader<'a> {
+        self.magic = Some(magic);
+        self
     }
 
     /// Position within `data`, after what has been read.
@@ -276,7 +286,8 @@ impl<'a> Reader<'a> {
                 let step = self.read_value()?;
                 Object::Slice { start, stop, step }
             }
-            b'c' => Object::Code(Box::new(self.read_code()?)),
+            // 'C' is the code type of 1.0–1.2 (same fields as their 'c').
+            b'c' | b'C' => Object::Code(Box::new(self.read_code()?)),
             b'r' => {
                 let index_at = self.offset();
                 let index = self.i32("a reference index")?;
@@ -336,7 +347,11 @@ impl<'a> Reader<'a> {
             }
             digits.push(d as u16);
         }
-        Ok(Object::Int(PyInt::from_digits15(negative, &digits)))
+        Ok(Object::Int(if self.version.major < 3 {
+            PyInt::long_from_digits15(negative, &digits)
+        } else {
+            PyInt::from_digits15(negative, &digits)
+        }))
     }
 
     fn read_text_float(&mut self, what: &'static str) -> Result<f64, MarshalError> {
@@ -351,7 +366,7 @@ impl<'a> Reader<'a> {
     }
 
     fn read_code(&mut self) -> Result<CodeObject, MarshalError> {
-        let (fields, width) = code_layout(self.version);
+        let (fields, width) = code_layout_of(self.version, self.magic);
         let mut code = CodeObject::default();
         for &field in fields {
             let at = self.offset();
@@ -398,7 +413,8 @@ impl<'a> Reader<'a> {
             };
             let ok = match expected {
                 "bytes" => matches!(*obj, Object::Bytes(_)),
-                "tuple" => matches!(*obj, Object::Tuple(_)),
+                // 1.0 wrote co_consts and co_names as lists.
+                "tuple" => matches!(*obj, Object::Tuple(_) | Object::List(_)),
                 _ => matches!(*obj, Object::Str(_) | Object::Bytes(_)),
             };
             if !ok {

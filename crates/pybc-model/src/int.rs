@@ -32,6 +32,26 @@ impl PyInt {
         Self::from_limbs(negative, limbs)
     }
 
+    /// A Python 2 `long` from marshal's 15-bit digits. It keeps the `Big`
+    /// form even when the value would fit, because Python 2 tells `long`
+    /// from `int` (its `repr` ends in `L`); `to_i64` is `None` for it.
+    pub fn long_from_digits15(negative: bool, digits: &[u16]) -> PyInt {
+        match Self::from_digits15(negative, digits) {
+            PyInt::Small(v) => {
+                let m = v.unsigned_abs();
+                let mut limbs = vec![m as u32, (m >> 32) as u32];
+                while limbs.len() > 1 && limbs.last() == Some(&0) {
+                    limbs.pop();
+                }
+                PyInt::Big {
+                    negative: v < 0,
+                    limbs,
+                }
+            }
+            big => big,
+        }
+    }
+
     /// Normalises a sign and magnitude, choosing `Small` when it fits.
     pub fn from_limbs(negative: bool, mut limbs: Vec<u32>) -> PyInt {
         while limbs.last() == Some(&0) {
@@ -133,6 +153,15 @@ mod tests {
         assert_eq!(v.to_decimal(), "1267650600228229401496703205376");
         let v = PyInt::from_digits15(true, &digits);
         assert_eq!(v.to_decimal(), "-1267650600228229401496703205376");
+    }
+
+    #[test]
+    fn python2_longs_stay_longs() {
+        let v = PyInt::long_from_digits15(false, &[5]);
+        assert_eq!(v.to_i64(), None);
+        assert_eq!(v.to_decimal(), "5");
+        assert_eq!(PyInt::long_from_digits15(false, &[]).to_decimal(), "0");
+        assert_eq!(PyInt::long_from_digits15(true, &[7]).to_decimal(), "-7");
     }
 
     #[test]

@@ -85,6 +85,7 @@ const TABLE: &[MagicRange] = &[
     // are small and unrelated to CPython's.
     pypy(62218, 2, 7, "PyPy 2.7"),
     pypy(3187, 3, 2, "PyPy 3.2"),
+    pypy(48, 3, 2, "PyPy 3.2"),
     pypy(64, 3, 3, "PyPy 3.3"),
     pypy(112, 3, 5, "PyPy 3.5"),
     pypy(160, 3, 6, "PyPy 3.6"),

@@ -7,8 +7,15 @@ use crate::PyVersion;
 /// How `co_linetable`/`co_lnotab` encodes line numbers.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum LineTable {
-    /// `co_lnotab` byte pairs (≤ 3.9).
-    Lnotab,
+    /// No table: `SET_LINENO` instructions carry the line (1.x–2.2).
+    SetLineno,
+    /// `co_lnotab` byte pairs (2.3–3.9), as `dis.findlinestarts` reads them.
+    Lnotab {
+        /// Line increments are signed bytes (3.6+).
+        signed: bool,
+        /// Pairs past the end of the code are ignored (3.9).
+        stops_at_code_end: bool,
+    },
     /// 3.10's `co_linetable`: (byte delta, line delta) pairs, -128 = no line.
     Linetable310,
     /// 3.11+ location table with columns and end positions.
@@ -18,12 +25,39 @@ pub enum LineTable {
 /// How instructions are laid out in the listing.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Layout {
+    /// `dis.disassemble` writing each column with its own `print` (≤ 3.3).
+    Print(PrintStyle),
     /// Offsets always shown, `>>` marks jump targets, jumps say `to OFFSET`
     /// (≤ 3.12).
     Offsets,
     /// `L1:` labels mark jump targets, jumps say `to L1`, offsets only with
     /// `show_offsets` (3.13+).
     Labels,
+}
+
+/// The columns of the `print`-statement era (1.x–3.3).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct PrintStyle {
+    /// `opname[op].ljust(N)`.
+    pub opname_width: usize,
+    /// A line-number column from `co_lnotab` (2.3+); before, a blank line
+    /// precedes each `SET_LINENO`.
+    pub line_column: bool,
+    /// Each column is printed with `end=' '`, so every line ends in a
+    /// space (3.0–3.3); Python 2's `print x,` adds none at the end.
+    pub trailing_space: bool,
+    /// Arguments after an `EXTENDED_ARG` are Python 2 longs: `repr` adds `L`.
+    pub long_suffix: bool,
+}
+
+/// How instructions are encoded in `co_code`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CodeUnit {
+    /// One byte, plus a 16-bit little-endian argument for opcodes from
+    /// `HAVE_ARGUMENT` on (≤ 3.5).
+    Bytes,
+    /// Two bytes, opcode and 8-bit argument (3.6+).
+    Words,
 }
 
 /// What the text after a `CACHE` pseudo-instruction says (`show_caches`).
@@ -70,26 +104,64 @@ pub struct DisRules {
     /// Argument presence comes from `opcode.hasarg` rather than
     /// `HAVE_ARGUMENT` (3.12+); the generated `has_arg` already reflects it.
     pub uses_hasarg: bool,
+    pub code_unit: CodeUnit,
+    /// Bits each `EXTENDED_ARG` shifts its argument by (16 before 3.6).
+    pub extended_arg_shift: u8,
+    /// An instruction without an argument clears a pending `EXTENDED_ARG`
+    /// (3.10+); before, it is kept for the next instruction that has one.
+    pub extended_arg_cleared_by_no_arg: bool,
+    /// `findlabels` applies `EXTENDED_ARG` (3.4+); the `print`-era
+    /// `findlabels` reads each 16-bit argument alone.
+    pub labels_see_extended_arg: bool,
+    /// Bytes per unit of a jump argument: 2 from 3.10 (jumps count code
+    /// units), 1 before (they count bytes).
+    pub jump_scale: u8,
+    /// The line-number column widens for lines from 1000 on, and the
+    /// offset column for offsets from 10000 on (3.7+); before, both are
+    /// fixed (`%3d`, `rjust(4)`) and longer values just push the line out.
+    pub widths_grow: bool,
 }
 
 impl DisRules {
-    /// The rules for a version with a modern (3.10+) `dis`.
+    /// The rules of a CPython version's `dis` (PyPy uses those of the
+    /// CPython version it implements), if pybc knows that version.
     pub fn for_version(version: PyVersion) -> Option<DisRules> {
-        if !version.at_least(3, 10) || version.major != 3 {
+        let v = |major, minor| version.at_least(major, minor);
+        let known = match version.major {
+            1 => version.minor <= 6,
+            2 => version.minor <= 7,
+            3 => version.minor <= 15,
+            _ => false,
+        };
+        if !known {
             return None;
         }
-        let v = |major, minor| version.at_least(major, minor);
+        let print_style = PrintStyle {
+            opname_width: if v(2, 0) { 20 } else { 15 },
+            line_column: v(2, 3),
+            trailing_space: v(3, 0),
+            long_suffix: !v(3, 0),
+        };
         Some(DisRules {
             version,
             line_table: if v(3, 11) {
                 LineTable::Locations
-            } else {
+            } else if v(3, 10) {
                 LineTable::Linetable310
+            } else if v(2, 3) {
+                LineTable::Lnotab {
+                    signed: v(3, 6),
+                    stops_at_code_end: v(3, 9),
+                }
+            } else {
+                LineTable::SetLineno
             },
             layout: if v(3, 13) {
                 Layout::Labels
-            } else {
+            } else if v(3, 4) {
                 Layout::Offsets
+            } else {
+                Layout::Print(print_style)
             },
             exception_table: v(3, 11),
             cache_text: if v(3, 14) {
@@ -108,11 +180,39 @@ impl DisRules {
             },
             signed_extended_arg: v(3, 11),
             none_lines_shown: v(3, 13),
-            recursive: true,
+            recursive: v(3, 7),
             has_show_offsets: v(3, 13),
             has_show_positions: v(3, 14),
             end_async_for_from: v(3, 14),
             uses_hasarg: v(3, 12),
+            code_unit: if v(3, 6) {
+                CodeUnit::Words
+            } else {
+                CodeUnit::Bytes
+            },
+            extended_arg_shift: if v(3, 6) { 8 } else { 16 },
+            extended_arg_cleared_by_no_arg: v(3, 10),
+            labels_see_extended_arg: v(3, 4),
+            jump_scale: if v(3, 10) { 2 } else { 1 },
+            widths_grow: v(3, 7),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eras() {
+        let r = |major, minor| DisRules::for_version(PyVersion::new(major, minor)).unwrap();
+        assert_eq!(r(1, 5).line_table, LineTable::SetLineno);
+        assert!(matches!(r(2, 7).layout, Layout::Print(p) if p.long_suffix && p.line_column));
+        assert!(matches!(r(3, 3).layout, Layout::Print(p) if p.trailing_space));
+        assert_eq!(r(3, 5).code_unit, CodeUnit::Bytes);
+        assert_eq!(r(3, 6).code_unit, CodeUnit::Words);
+        assert!(!r(3, 6).recursive && r(3, 7).recursive);
+        assert!(DisRules::for_version(PyVersion::new(0, 9)).is_none());
+        assert!(DisRules::for_version(PyVersion::new(2, 8)).is_none());
     }
 }

@@ -1,7 +1,7 @@
 //! Per-version opcode tables, generated from each interpreter's own
 //! `opcode` and `dis` modules (see `scripts/gen_opcodes.py`).
 
-use crate::PyVersion;
+use crate::{Implementation, PyVersion};
 
 #[rustfmt::skip]
 mod generated;
@@ -53,6 +53,9 @@ pub enum ArgKind {
     IsOp,
     /// `CONTAINS_OP`: `in` or `not in`.
     ContainsOp,
+    /// 3.4/3.5 `CALL_FUNCTION*`: `N positional, M keyword pair` from the
+    /// argument's two bytes.
+    Nargs,
 }
 
 /// Direction and base of a jump argument.
@@ -88,6 +91,8 @@ pub struct OpInfo {
 #[derive(Debug)]
 pub struct OpcodeTable {
     pub version: PyVersion,
+    /// PyPy adds opcodes of its own to CPython's table.
+    pub implementation: Implementation,
     pub have_argument: u8,
     pub extended_arg: u8,
     /// `COMPARE_OP`'s argument is `cmp_op[arg >> compare_shift]`.
@@ -108,22 +113,44 @@ pub struct OpcodeTable {
 }
 
 impl OpcodeTable {
-    /// The table for a version, if pybc has one.
+    /// The CPython table for a version, if pybc has one.
     pub fn for_version(version: PyVersion) -> Option<&'static OpcodeTable> {
+        Self::for_implementation(version, Implementation::CPython)
+    }
+
+    /// The table of one implementation's version, if pybc has one.
+    pub fn for_implementation(
+        version: PyVersion,
+        implementation: Implementation,
+    ) -> Option<&'static OpcodeTable> {
         generated::ALL
             .iter()
             .copied()
-            .find(|t| t.version == version)
+            .find(|t| t.version == version && t.implementation == implementation)
     }
 
-    /// Versions with a table.
+    /// CPython versions with a table.
     pub fn versions() -> impl Iterator<Item = PyVersion> {
-        generated::ALL.iter().map(|t| t.version)
+        generated::ALL
+            .iter()
+            .filter(|t| t.implementation == Implementation::CPython)
+            .map(|t| t.version)
+    }
+
+    /// Every table, CPython's and PyPy's.
+    pub fn all() -> &'static [&'static OpcodeTable] {
+        generated::ALL
     }
 
     #[allow(clippy::indexing_slicing)] // `ops` has 256 entries: every u8 is in bounds.
     pub fn op(&self, opcode: u8) -> &OpInfo {
         &self.ops[usize::from(opcode)]
+    }
+
+    /// Whether `opcode` is this version's `EXTENDED_ARG` (1.x has none).
+    pub fn is_extended_arg(&self, opcode: u8) -> bool {
+        let deopt = self.op(opcode).deopt;
+        deopt == self.extended_arg && self.op(deopt).name == "EXTENDED_ARG"
     }
 
     /// The base opcode's facts for a (possibly specialised) opcode.
@@ -138,9 +165,11 @@ mod tests {
 
     #[test]
     fn tables_are_self_consistent() {
-        for version in OpcodeTable::versions() {
-            let table = OpcodeTable::for_version(version).unwrap();
-            assert_eq!(table.op(table.extended_arg).name, "EXTENDED_ARG");
+        for table in OpcodeTable::all() {
+            let version = table.version;
+            if table.extended_arg != 0 {
+                assert_eq!(table.op(table.extended_arg).name, "EXTENDED_ARG");
+            }
             for op in table.ops.iter() {
                 let cached: u8 = op.cache_format.iter().map(|(_, n)| n).sum();
                 let base = table.op(op.deopt);
