@@ -560,6 +560,23 @@ def mutate(rng, samples, index):
     return "truncate", samples[0].data[: index % max(1, len(samples[0].data))], "fallback"
 
 
+# Output formats a batch is run with (arguments before the files), with
+# relative weights; each case is run with one of them.
+FORMATS = [((), 5), (("info",), 1), (("-f", "json"), 1), (("-f", "jsonl"), 1),
+           (("-f", "csv"), 1), (("-f", "html"), 1), (("-C", "-O", "-P"), 1)]
+
+
+def available_formats(binary) -> list:
+    """FORMATS less those the binary does not know (`-f html` before HTML
+    output existed)."""
+    try:
+        help_text = subprocess.run([binary, "--help"], capture_output=True, text=True,
+                                   timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        help_text = ""
+    return [(a, w) for a, w in FORMATS if "html" not in a or "html" in help_text]
+
+
 # ---------------------------------------------------------------------------
 # Running pybc: a small process pool driven by os.wait4, so that each run's
 # peak RSS is known exactly.
@@ -576,6 +593,7 @@ class Case:
     rss: int = 0  # bytes
     note: str = ""
     pending: int = 0  # runs not finished yet
+    args: tuple = ()  # the output format's arguments (see FORMATS)
 
 
 @dataclass
@@ -608,7 +626,7 @@ class Pool:
         run.err_path = self.workdir / f"stderr-{self.counter}"
         with open(run.err_path, "wb") as err:
             p = subprocess.Popen(
-                [self.binary, *[str(c.path) for c in run.cases]],
+                [self.binary, *run.cases[0].args, *[str(c.path) for c in run.cases]],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                 preexec_fn=self._limits, close_fds=True,
             )
@@ -638,6 +656,9 @@ class Pool:
 
 
 LINE = re.compile(rb"^(.*?): (.+)$")
+# The summary a run over several files ends with, on stderr.
+SUMMARY = re.compile(rb"^pybc: \d+ files?, \d+ failed(, .*)?$")
+FAILED_NAME = re.compile(rb"^  failed: (.*)$")
 
 
 def classify_batch(run: Run, status, ru, timed_out, mem_base, mem_factor):
@@ -654,12 +675,29 @@ def classify_batch(run: Run, status, ru, timed_out, mem_base, mem_factor):
         return False
     by_path = {str(c.path).encode(): c for c in run.cases}
     failed = set()
-    for line in err.splitlines():
+    lines = err.splitlines()
+    if len(run.cases) > 1 and lines:
+        # The summary: its count of failures, then their names.
+        for i, line in enumerate(lines):
+            if SUMMARY.match(line):
+                listed = lines[i + 1:]
+                if not all(FAILED_NAME.match(x) for x in listed):
+                    return False
+                lines = lines[:i]
+                names = {FAILED_NAME.match(x).group(1) for x in listed}
+                break
+        else:
+            return False
+    else:
+        names = None
+    for line in lines:
         m = LINE.match(line)
         if not m or m.group(1) not in by_path or m.group(1) in failed:
             return False
         failed.add(m.group(1))
     if (code == 1) != bool(failed) or err and not err.endswith(b"\n"):
+        return False
+    if names is not None and names != failed:
         return False
     for c in run.cases:
         c.outcome = "ok-error" if str(c.path).encode() in failed else "ok-output"
@@ -714,7 +752,7 @@ def load_samples(quiet: bool) -> list[Sample]:
 
 
 def build_release():
-    print("building target/release/pybc ...", flush=True)
+    print("cargo build --release -p pybc-cli ...", flush=True)
     subprocess.run(["cargo", "build", "--release", "-q", "-p", "pybc-cli"], cwd=ROOT, check=True)
 
 
@@ -736,7 +774,9 @@ def main() -> int:
                     help="MiB of peak RSS always allowed")
     ap.add_argument("--mem-factor", type=int, default=256,
                     help="peak RSS allowed per input byte, on top of --mem-base")
-    ap.add_argument("--binary", type=Path, default=ROOT / "target" / "release" / "pybc")
+    target_dir = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    ap.add_argument("--binary", type=Path, default=target_dir / "release" / "pybc",
+                    help="the pybc binary (default: $CARGO_TARGET_DIR/release/pybc)")
     ap.add_argument("--build", action="store_true", help="cargo build --release first")
     ap.add_argument("--failures", type=Path, default=ROOT / "target" / "hostile" / "failures")
     ap.add_argument("--kinds", help="comma-separated mutation kinds to use (default: all)")
@@ -759,6 +799,7 @@ def main() -> int:
         print("no samples: no fixtures/*/*.pyc and no local interpreters", file=sys.stderr)
         return 2
     rng = random.Random(args.seed)
+    formats = available_formats(args.binary)
     mem_base = args.mem_base << 20
     mem_limit = args.mem_limit << 20
     workdir = Path(tempfile.mkdtemp(prefix="pybc-sweep-"))
@@ -766,6 +807,7 @@ def main() -> int:
     started = time.monotonic()
     outcomes: Counter = Counter()
     by_kind: dict = {}
+    by_format: dict = {}
     failures: list[Case] = []
     peak = (0, None)  # (rss, case)
     made = 0
@@ -777,11 +819,12 @@ def main() -> int:
         nonlocal made
         cases = []
         n = min(args.batch, args.count - made)
+        fmt = rng.choices([a for a, _ in formats], [w for _, w in formats])[0]
         for _ in range(n):
             kind, data, detail = mutate(rng, samples, made)
             path = workdir / f"case-{made:07d}.pyc"
             path.write_bytes(data)
-            cases.append(Case(made, kind, detail, path, len(data)))
+            cases.append(Case(made, kind, detail, path, len(data), args=fmt))
             made += 1
         return Run(cases)
 
@@ -790,6 +833,7 @@ def main() -> int:
         done += 1
         outcomes[case.outcome] += 1
         by_kind.setdefault(case.kind, Counter())[case.outcome] += 1
+        by_format.setdefault(" ".join(case.args) or "text", Counter())[case.outcome] += 1
         if case.rss > peak[0]:
             peak = (case.rss, case)
         if case.outcome in FAIL_OUTCOMES:
@@ -800,6 +844,7 @@ def main() -> int:
             shutil.copyfile(case.path, dest)
             dest.with_suffix(".txt").write_text(
                 f"case {case.index} (seed {args.seed}): {case.kind}: {case.detail}\n"
+                f"command: pybc {' '.join(case.args + ('FILE',))}\n"
                 f"outcome: {case.outcome}; peak RSS {case.rss >> 20} MiB; size {case.size}\n"
                 f"{case.note}\n")
             print(f"FAILURE {case.outcome}: case {case.index} {case.kind}: {case.detail} "
@@ -869,6 +914,9 @@ def main() -> int:
         c = by_kind.get(kind)
         if c:
             print(f"  {kind:10} " + ", ".join(f"{k} {n}" for k, n in sorted(c.items()) if n))
+    print("by output format:")
+    for fmt, c in sorted(by_format.items()):
+        print(f"  {fmt:10} " + ", ".join(f"{k} {n}" for k, n in sorted(c.items()) if n))
     rss, case = peak
     if case:
         print(f"peak RSS: {rss / 2**20:.1f} MiB (case {case.index}, {case.kind}, "

@@ -137,6 +137,23 @@ def all_samples(modules=MODULES) -> list[tuple[tuple[int, int], Path]]:
     return fixture_samples() + compile_samples(modules)
 
 
+def source_samples(max_size: int = 12_000) -> list[Path]:
+    """Python sources for the source_to_ast target: the fixtures' sources and
+    the SEED_MODULES' sources of the newest local interpreter."""
+    out = sorted((ROOT / "fixtures" / "src").glob("*.py"))
+    for python in reversed(interpreters()):
+        lib = sorted(Path(python).parent.parent.glob("lib/python3.*"))
+        if lib:
+            out += [lib[0] / f"{name}.py" for name in SEED_MODULES
+                    if (lib[0] / f"{name}.py").exists()]
+            break
+    return [p for p in out if p.stat().st_size <= max_size]
+
+
+# Fuzz targets that take an options byte and then a whole .pyc file.
+PYC_TARGETS = ("pyc_to_text", "pyc_formats")
+
+
 def write_fuzz_seeds(dest: Path, max_size: int = 12_000) -> dict[str, int]:
     """Seeds for the fuzz targets, named by content hash (idempotent)."""
     counts = {}
@@ -144,21 +161,25 @@ def write_fuzz_seeds(dest: Path, max_size: int = 12_000) -> dict[str, int]:
         (v, p) for v, p in fixture_samples() + compile_samples(SEED_MODULES)
         if p.stat().st_size <= max_size
     ]
-    for target in ("marshal_loads", "pyc_to_text"):
+    for target in ("marshal_loads",) + PYC_TARGETS + ("source_to_ast",):
         d = dest / target
         d.mkdir(parents=True, exist_ok=True)
         n = 0
-        for i, (version, path) in enumerate(samples):
+        seeds = []
+        if target == "source_to_ast":
+            seeds = [p.read_bytes() for p in source_samples(max_size)]
+        for i, (version, path) in enumerate(samples if target != "source_to_ast" else []):
             data = path.read_bytes()
             if target == "marshal_loads":
                 if version not in MARSHAL_VERSIONS:
                     continue
-                seed = bytes([MARSHAL_VERSIONS.index(version)]) + data[header_len(version):]
+                seeds.append(bytes([MARSHAL_VERSIONS.index(version)]) + data[header_len(version):])
             else:
-                # Options byte: vary show_caches/offsets/positions across seeds.
-                seed = bytes([i % 8]) + data
-            name = hashlib.sha1(seed).hexdigest()
-            (d / name).write_bytes(seed)
+                # Options byte (fuzz/src/lib.rs, text_options): vary
+                # caches/offsets/positions and the source across seeds.
+                seeds.append(bytes([(i % 8) | (0x20 if i % 3 == 0 else 0)]) + data)
+        for seed in seeds:
+            (d / hashlib.sha1(seed).hexdigest()).write_bytes(seed)
             n += 1
         counts[target] = n
     return counts

@@ -2,13 +2,9 @@
 //! bytes. Each must return normally for every input; a panic, an abort, a
 //! hang or runaway memory is a bug.
 //!
-//! The libFuzzer targets in `fuzz_targets/` call these, and
-//! `crates/pybc/tests/fuzz_smoke.rs` includes this file to run the same
-//! functions over seeded mutations of the fixtures in plain `cargo test`.
-//!
-//! Planned (the features do not exist yet): `archive` (an archive of `.pyc`
-//! files → one listing per member) and `source_to_ast` (Python source →
-//! `pybc-ast`). Add them here and as `fuzz_targets/<name>.rs`.
+//! The libFuzzer targets in `fuzz_targets/` call these (one target per
+//! function, same name); `scripts/fuzz.sh` runs them. Regression tests for
+//! what they found live in `crates/pybc/tests/hostile.rs`.
 
 use pybc::versions::PyVersion;
 
@@ -54,10 +50,18 @@ pub fn marshal_loads(data: &[u8]) {
     }
 }
 
-/// Options for `pyc_to_text` from its selector byte: bit 0 `show_caches`,
-/// bit 1 `show_offsets`, bit 2 `show_positions`, bits 3–4 `recursive`
-/// (default / on / off / default).
+/// A small module source, for the HTML page and `show_source` text: its
+/// lines are what instructions of lines 1–6 point at; other lines point
+/// past it.
+pub const SOURCE: &str = "import os\n\ndef f(x):\n    return x + 1\n\nclass C: pass\n";
+
+/// Options from a selector byte: bit 0 `show_caches`, bit 1
+/// `show_offsets`, bit 2 `show_positions`, bits 3–4 `recursive` (default /
+/// on / off / default), bit 5 `show_source` with [`SOURCE`] given, bits 6–7
+/// a version override (none, or 3.10 / 3.12 / 3.14 whatever the magic
+/// number says).
 pub fn text_options(selector: u8) -> pybc::Options {
+    let with_source = selector & 0x20 != 0;
     pybc::Options {
         show_caches: selector & 1 != 0,
         show_offsets: selector & 2 != 0,
@@ -65,6 +69,15 @@ pub fn text_options(selector: u8) -> pybc::Options {
         recursive: match (selector >> 3) & 3 {
             1 => Some(true),
             2 => Some(false),
+            _ => None,
+        },
+        show_source: with_source,
+        source: with_source.then(|| SOURCE.to_string()),
+        csv_header: selector & 1 != 0,
+        version: match selector >> 6 {
+            1 => Some(PyVersion::new(3, 10)),
+            2 => Some(PyVersion::new(3, 12)),
+            3 => Some(PyVersion::new(3, 14)),
             _ => None,
         },
         ..pybc::Options::default()
@@ -81,6 +94,57 @@ pub fn pyc_to_text(data: &[u8]) {
             let _ = text.len();
         }
         Err(e) => check_message(&e.to_string()),
+    }
+}
+
+/// A whole `.pyc` file (after the options byte of [`text_options`]) in
+/// every other output format: `pybc info`, JSON, JSON Lines, CSV, HTML.
+pub fn pyc_formats(data: &[u8]) {
+    let Some((&selector, pyc)) = data.split_first() else {
+        return;
+    };
+    let options = text_options(selector);
+    let module = match pybc::load(pyc, &options) {
+        Ok(module) => module,
+        Err(e) => return check_message(&e.to_string()),
+    };
+    match pybc::info_text(&module) {
+        Ok(text) => {
+            let _ = text.len();
+        }
+        Err(e) => check_message(&e.to_string()),
+    }
+    for format in [
+        pybc::Format::Json,
+        pybc::Format::Jsonl,
+        pybc::Format::Csv,
+        pybc::Format::Html,
+    ] {
+        match pybc::render(&module, "fuzz.pyc", &options, format) {
+            Ok(text) => {
+                let _ = text.len();
+            }
+            Err(e) => check_message(&e.to_string()),
+        }
+    }
+}
+
+/// Python source text → `pybc-ast` for every target version, then
+/// `ast.dump` of the tree (with attributes and indentation, which walks
+/// every node and position).
+pub fn source_to_ast(data: &[u8]) {
+    for &target in pybc_ast::Target::ALL.iter() {
+        match pybc_ast::parse_module(data, target) {
+            Ok(module) => {
+                let options = pybc_ast::DumpOptions {
+                    target,
+                    include_attributes: true,
+                    indent: Some(1),
+                };
+                let _ = pybc_ast::dump(&module, &options).len();
+            }
+            Err(e) => check_message(&e.to_string()),
+        }
     }
 }
 
