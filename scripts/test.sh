@@ -26,6 +26,8 @@ fi
 
 step "cargo build --release"
 cargo build --release --quiet
+step "README examples are pybc's current output"
+python3 scripts/readme_examples.py --check
 step "HTML page in headless Chromium"
 scripts/html_test.sh
 step "bytecode read straight from a wheel and a zipapp (packages from PyPI)"

@@ -190,10 +190,15 @@ pub fn code_json(
             })
             .collect()
     });
-    let flag_names = pretty_flags(dialect.table, code.flags)
-        .split(", ")
-        .map(str::to_string)
-        .collect();
+    // dis.pretty_flags(0) is "0x0": no names.
+    let flag_names = if code.flags == 0 {
+        Vec::new()
+    } else {
+        pretty_flags(dialect.table, code.flags)
+            .split(", ")
+            .map(str::to_string)
+            .collect()
+    };
     JsonCode {
         name: code.name(),
         qualname: code.qualname(),
