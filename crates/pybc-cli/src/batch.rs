@@ -86,7 +86,7 @@ fn process(
         show_caches: args.show_caches,
         show_offsets: args.show_offsets,
         show_positions: args.show_positions,
-        recursive: None,
+        recursive: args.recursive.then_some(true),
         csv_header,
         source: if wants_source {
             input.source(&limits)

@@ -67,6 +67,10 @@ struct DisArgs {
     /// Show instruction positions (dis -P / show_positions=True; 3.14+).
     #[arg(short = 'P', long)]
     show_positions: bool,
+    /// Disassemble nested code objects too, for every version (dis.dis
+    /// itself recurses from 3.7 on, and did not before).
+    #[arg(long)]
+    recursive: bool,
     /// Treat the input as written by this Python version (X.Y), whatever its magic
     /// number says; required for raw marshal data.
     #[arg(long, value_name = "X.Y")]
