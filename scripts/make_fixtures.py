@@ -3,7 +3,7 @@
 
     python3 scripts/make_fixtures.py [--versions 3.10,3.11,...] [--keep]
 
-For each version from 3.10 to 3.15 that has an oracle (scripts/oracles.py),
+For each version (2.7, 3.6 to 3.15) that has an oracle (scripts/oracles.py),
 every sample program (fixtures/src/*.py and examples/*.py) is compiled by that
 interpreter into fixtures/<version>/<name>.pyc, and what that interpreter's
 `dis.dis(code)` prints, run with PYTHONHASHSEED=0, is stored next to it:
@@ -40,7 +40,7 @@ import oracles  # noqa: E402
 ROOT = oracles.ROOT
 FIXTURES = os.path.join(ROOT, "fixtures")
 DRIVER = os.path.join(ROOT, "scripts", "oracle_driver.py")
-VERSIONS = ["3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
+VERSIONS = ["2.7", "3.6", "3.7", "3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.15"]
 SINCE = {"default": (0, 0), "C": (3, 11), "O": (3, 13), "P": (3, 14)}
 
 

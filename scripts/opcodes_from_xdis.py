@@ -107,6 +107,9 @@ def table(facts, impl, version):
 
     def name_of(op):
         n = names[op] if op < len(names) else None
+        if n == "EXTENDED_ARG" and vt < (2, 0):
+            # xdis's shared 1.x table lists it; EXTENDED_ARG arrived in 2.0.
+            n = None
         return n if n and not n.startswith("<") else "<%d>" % op
 
     def arg_kind(op):
@@ -149,7 +152,7 @@ def table(facts, impl, version):
     ops = [{"name": name_of(op), "deopt": op, "has_arg": op >= have_argument,
             "arg_kind": arg_kind(op), "jump": jump(op), "cache_entries": 0,
             "cache_format": []} for op in range(256)]
-    ext = facts["extended_arg"]
+    ext = facts["extended_arg"] if vt >= (2, 0) else None
     return {
         "version": version,
         "source": "xdis %s %s (facts of %s %s's Lib/opcode.py), by scripts/opcodes_from_xdis.py"

@@ -38,6 +38,9 @@ python3 scripts/oracles.py list
 step "opcode tables agree with each interpreter"
 python3 scripts/gen_opcodes.py --verify
 step "conformance against the real dis (whole standard libraries)"
-python3 scripts/conformance.py --strict --versions 3.10,3.11,3.12,3.13,3.14,3.15
+python3 scripts/conformance.py --strict --versions 2.7,3.6,3.7,3.8,3.9,3.10,3.11,3.12,3.13,3.14,3.15
+step "older CPython and PyPy: pybc against xdis on xdis's test .pyc files"
+python3 scripts/opcodes_from_xdis.py --check
+python3 scripts/xdis_compare.py --strict
 step "hostile input: mutation sweep (fixed-seed CI slice)"
 python3 scripts/mutation_sweep.py --ci

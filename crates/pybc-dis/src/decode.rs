@@ -661,3 +661,104 @@ fn arg_description(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use std::sync::Arc;
+
+    use pybc_model::{CodeObject, Object, PyInt};
+    use pybc_versions::PyVersion;
+
+    use super::*;
+    use crate::{CodeAddresses, TextOptions, TextPrinter};
+
+    fn code(bytes: &[u8], lnotab: &[u8], firstlineno: u32) -> CodeObject {
+        let obj = |o: Object| Some(Arc::new(o));
+        CodeObject {
+            code: obj(Object::Bytes(bytes.into())),
+            consts: obj(Object::Tuple(vec![Arc::new(Object::Int(PyInt::Small(7)))])),
+            names: obj(Object::Tuple(Vec::new())),
+            varnames: obj(Object::Tuple(Vec::new())),
+            linetable: obj(Object::Bytes(lnotab.into())),
+            firstlineno,
+            ..CodeObject::default()
+        }
+    }
+
+    fn dialect(major: u8, minor: u8) -> Dialect {
+        Dialect::for_version(PyVersion::new(major, minor)).unwrap()
+    }
+
+    fn text(code: &CodeObject, d: Dialect) -> String {
+        let addresses = CodeAddresses::new();
+        let mut out = String::new();
+        TextPrinter::new(d, TextOptions::default(), &addresses).write_code(&mut out, code);
+        out
+    }
+
+    #[test]
+    fn python2_extended_arg_makes_a_long_and_findlabels_ignores_it() {
+        // EXTENDED_ARG 1; LOAD_CONST 0; JUMP_ABSOLUTE 9 (+ EXTENDED_ARG 1); RETURN_VALUE
+        let c = code(
+            &[145, 1, 0, 100, 0, 0, 145, 1, 0, 113, 13, 0, 83, 83],
+            &[],
+            1,
+        );
+        let d = dialect(2, 7);
+        let listing = decode(&c, d, &|_| String::new());
+        let offsets: Vec<u32> = listing.instructions.iter().map(|i| i.offset).collect();
+        assert_eq!(offsets, [0, 3, 6, 9, 12, 13]);
+        let load = &listing.instructions[1];
+        assert_eq!((load.arg, load.long_arg), (Some(65536), true));
+        assert!(!listing.instructions[0].long_arg);
+        // The jump's own argument is 65536 + 13, but findlabels reads 13.
+        assert_eq!(listing.instructions[3].arg, Some(65549));
+        assert!(listing.instructions[5].is_jump_target);
+        let shown = text(&c, d);
+        assert!(shown.contains(" 65536L "), "{shown}");
+        assert!(shown.contains(" 65549L\n"), "{shown}");
+    }
+
+    #[test]
+    fn wordcode_keeps_extended_arg_across_no_arg_instructions_before_3_10() {
+        // EXTENDED_ARG 1; NOP; LOAD_CONST 2
+        let c = code(&[144, 1, 9, 0, 100, 2], &[], 1);
+        let arg_36 = decode(&c, dialect(3, 6), &|_| String::new()).instructions[2].arg;
+        assert_eq!(arg_36, Some(0x102));
+        let c = code(&[144, 1, 9, 0, 100, 2], &[], 1);
+        let arg_310 = decode(&c, dialect(3, 10), &|_| String::new()).instructions[2].arg;
+        assert_eq!(arg_310, Some(2));
+    }
+
+    #[test]
+    fn lnotab_line_increments_are_signed_from_3_6() {
+        // Two instructions; the second is one line *before* the first in 3.6.
+        let c = code(&[100, 0, 83, 0], &[2, 0xff], 10);
+        let starts = decode(&c, dialect(3, 6), &|_| String::new()).line_starts;
+        assert_eq!(starts, [(0, Some(10)), (2, Some(9))]);
+        let c = code(&[100, 0, 0, 83], &[3, 0xff], 10);
+        let starts = decode(&c, dialect(2, 7), &|_| String::new()).line_starts;
+        assert_eq!(starts, [(0, Some(10)), (3, Some(265))]);
+    }
+
+    #[test]
+    fn set_lineno_era_has_no_line_column() {
+        // SET_LINENO 1; LOAD_CONST 0; SET_LINENO 2; RETURN_VALUE
+        let c = code(&[127, 1, 0, 100, 0, 0, 127, 2, 0, 83], &[], 0);
+        let shown = text(&c, dialect(1, 5));
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines.len(), 5, "{shown}");
+        assert_eq!(lines[2], "", "{shown}");
+        assert!(lines[0].starts_with("          0 SET_LINENO"), "{shown}");
+    }
+
+    #[test]
+    fn unknown_opcodes_print_as_their_number() {
+        let c = code(&[255, 83], &[], 1);
+        let listing = decode(&c, dialect(2, 5), &|_| String::new());
+        assert_eq!(listing.instructions[0].opname, "<255>");
+        assert_eq!(listing.instructions[0].arg, Some(83));
+    }
+}
