@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use pybc_model::{local_kind, CodeObject, Obj, Object};
+use pybc_versions::layout::{code_layout, CodeField};
 use pybc_versions::opcodes::OpcodeTable;
 
 /// `dis.pretty_flags(flags)`.
@@ -73,11 +74,15 @@ pub fn code_info(
     let _ = writeln!(out, "Name:              {}", code.name());
     let _ = writeln!(out, "Filename:          {}", code.filename());
     let _ = writeln!(out, "Argument count:    {}", code.argcount as i32);
-    let _ = writeln!(
-        out,
-        "Positional-only arguments: {}",
-        code.posonlyargcount as i32
-    );
+    // The line exists where code objects have the field (3.8+).
+    let (fields, _) = code_layout(table.version);
+    if fields.contains(&CodeField::PosOnlyArgCount) {
+        let _ = writeln!(
+            out,
+            "Positional-only arguments: {}",
+            code.posonlyargcount as i32
+        );
+    }
     let _ = writeln!(out, "Kw-only arguments: {}", code.kwonlyargcount as i32);
     let _ = writeln!(out, "Number of locals:  {}", nlocals as i32);
     let _ = writeln!(out, "Stack size:        {}", code.stacksize as i32);

@@ -110,8 +110,8 @@ pub struct DisRules {
     /// An instruction without an argument clears a pending `EXTENDED_ARG`
     /// (3.10+); before, it is kept for the next instruction that has one.
     pub extended_arg_cleared_by_no_arg: bool,
-    /// `findlabels` applies `EXTENDED_ARG` (3.4+); the `print`-era
-    /// `findlabels` reads each 16-bit argument alone.
+    /// `findlabels` applies `EXTENDED_ARG` (3.6+, through `_unpack_opargs`);
+    /// before, it reads each 16-bit argument alone.
     pub labels_see_extended_arg: bool,
     /// Bytes per unit of a jump argument: 2 from 3.10 (jumps count code
     /// units), 1 before (they count bytes).
@@ -192,7 +192,7 @@ impl DisRules {
             },
             extended_arg_shift: if v(3, 6) { 8 } else { 16 },
             extended_arg_cleared_by_no_arg: v(3, 10),
-            labels_see_extended_arg: v(3, 4),
+            labels_see_extended_arg: v(3, 6),
             jump_scale: if v(3, 10) { 2 } else { 1 },
             widths_grow: v(3, 7),
         })
