@@ -115,10 +115,10 @@ struct RawOp {
 /// Python's own ints never overflow; ours stay below 2**48 (real code
 /// never comes close, hostile code must not overflow).
 fn bound_extended(extended: i64) -> i64 {
-    if extended > 1 << 48 {
-        extended & ((1 << 48) - 1)
-    } else {
+    if (0..=1 << 48).contains(&extended) {
         extended
+    } else {
+        extended & ((1 << 48) - 1)
     }
 }
 
