@@ -130,7 +130,10 @@ def table(facts, impl, version):
             return "compare"
         if op in sets["hasfree"]:
             return "free"
-        if (3, 4) <= vt < (3, 6) and op in sets["hasnargs"]:
+        # opcode.hasnargs (3.3-3.5) holds the four CALL_FUNCTION opcodes;
+        # xdis's own set adds others (MAKE_FUNCTION, RAISE_VARARGS, ...).
+        if (3, 3) <= vt < (3, 6) and op in sets["hasnargs"] \
+                and name_of(op).startswith("CALL_FUNCTION"):
             return "nargs"
         if name_of(op) == "FORMAT_VALUE" and "FORMAT_VALUE" in special:
             return "format_value"
