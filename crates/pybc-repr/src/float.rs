@@ -131,6 +131,44 @@ pub fn repr_float(x: f64) -> String {
     format_r(x, false, true)
 }
 
+/// `repr(float)` before short reprs (1.x–2.6 and 3.0): C's `%.17g`, then
+/// `.0` added when the text has neither a point nor an exponent.
+pub fn repr_float_17g(x: f64) -> String {
+    if x.is_nan() {
+        return "nan".into();
+    }
+    if x.is_infinite() {
+        return if x < 0.0 { "-inf" } else { "inf" }.into();
+    }
+    let mut out = format_g(x, 17);
+    if !out.contains(['.', 'e']) {
+        out.push_str(".0");
+    }
+    out
+}
+
+/// C's `%.<precision>g` for a finite `x`.
+fn format_g(x: f64, precision: usize) -> String {
+    // Scientific form first, to learn the decimal exponent after rounding.
+    let sci = format!("{:.*e}", precision.saturating_sub(1), x);
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i64 = exp.parse().unwrap_or(0);
+    let strip = |s: &str| -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s.to_string()
+        }
+    };
+    if exp < -4 || exp >= precision as i64 {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{}e{sign}{:02}", strip(mantissa), exp.unsigned_abs())
+    } else {
+        let decimals = usize::try_from(precision as i64 - 1 - exp).unwrap_or(0);
+        strip(&format!("{x:.decimals$}"))
+    }
+}
+
 /// Python's `repr(complex)`: `1j`, `-0j`, `(1+2j)`, `(-0-0j)`, `(nan+infj)`.
 pub(crate) fn repr_complex(real: f64, imag: f64) -> String {
     if real == 0.0 && real.is_sign_positive() {
@@ -171,6 +209,23 @@ mod tests {
         ];
         for &(x, want) in cases {
             assert_eq!(repr_float(x), want, "{x:?}");
+        }
+    }
+
+    #[test]
+    fn floats_before_short_repr() {
+        let cases: &[(f64, &str)] = &[
+            (0.1, "0.10000000000000001"),
+            (1.0, "1.0"),
+            (1e16, "10000000000000000.0"),
+            (1e17, "1e+17"),
+            (1e-5, "1.0000000000000001e-05"),
+            (0.5, "0.5"),
+            (-2.5e-300, "-2.5e-300"),
+            (f64::INFINITY, "inf"),
+        ];
+        for &(x, want) in cases {
+            assert_eq!(repr_float_17g(x), want, "{x:?}");
         }
     }
 

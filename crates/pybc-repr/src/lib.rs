@@ -24,6 +24,7 @@
 //!   occur in code objects).
 
 use pybc_model::{CodeObject, Obj, Object};
+use pybc_versions::rules::short_float_repr;
 use pybc_versions::PyVersion;
 
 mod float;
@@ -34,7 +35,7 @@ mod printable_tables;
 mod set;
 mod text;
 
-pub use float::repr_float;
+pub use float::{repr_float, repr_float_17g};
 pub use printable::unicode_version;
 
 /// `repr(obj)` as Python `version` prints it.
@@ -87,7 +88,11 @@ fn write_repr(
                 out.push('L');
             }
         }
-        Object::Float(x) => out.push_str(&repr_float(*x)),
+        Object::Float(x) => out.push_str(&if short_float_repr(version) {
+            repr_float(*x)
+        } else {
+            float::repr_float_17g(*x)
+        }),
         Object::Complex { real, imag } => out.push_str(&float::repr_complex(*real, *imag)),
         Object::Bytes(b) => out.push_str(&text::repr_bytes(b, if py2 { "" } else { "b" })),
         Object::Str(s) => out.push_str(&if py2 {

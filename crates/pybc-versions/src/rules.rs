@@ -199,6 +199,12 @@ impl DisRules {
     }
 }
 
+/// `repr(float)` gives the shortest digits that read back (2.7, 3.1+);
+/// before, it was C's `%.17g` (`0.10000000000000001`).
+pub const fn short_float_repr(version: PyVersion) -> bool {
+    version.at_least(3, 1) || (version.major == 2 && version.minor >= 7)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
