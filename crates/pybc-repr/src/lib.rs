@@ -24,7 +24,7 @@
 //!   occur in code objects).
 
 use pybc_model::{CodeObject, Obj, Object};
-use pybc_versions::rules::short_float_repr;
+use pybc_versions::rules::{octal_string_escapes, short_float_repr};
 use pybc_versions::PyVersion;
 
 mod float;
@@ -94,6 +94,9 @@ fn write_repr(
             float::repr_float_17g(*x)
         }),
         Object::Complex { real, imag } => out.push_str(&float::repr_complex(*real, *imag)),
+        Object::Bytes(b) if octal_string_escapes(version) => {
+            out.push_str(&text::repr_bytes_octal(b))
+        }
         Object::Bytes(b) => out.push_str(&text::repr_bytes(b, if py2 { "" } else { "b" })),
         Object::Str(s) => out.push_str(&if py2 {
             text::repr_unicode2(s)
@@ -239,6 +242,23 @@ mod tests {
 
     fn int(v: i64) -> Obj {
         Arc::new(Object::Int(PyInt::Small(v)))
+    }
+
+    #[test]
+    fn python_1_strings_and_floats() {
+        let no_code = |_: &CodeObject| 0;
+        let v15 = PyVersion::new(1, 5);
+        let s = Object::Bytes(b"a\nb'\x7f".as_slice().into());
+        assert_eq!(repr(&s, v15, &no_code), "\"a\\012b'\\177\"");
+        assert_eq!(repr(&s, PyVersion::new(2, 1), &no_code), "\"a\\nb'\\x7f\"");
+        assert_eq!(
+            repr(&Object::Float(0.1), v15, &no_code),
+            "0.10000000000000001"
+        );
+        assert_eq!(
+            repr(&Object::Float(0.1), PyVersion::new(2, 7), &no_code),
+            "0.1"
+        );
     }
 
     #[test]

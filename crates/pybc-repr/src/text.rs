@@ -31,6 +31,28 @@ fn pick_quote(has_single: bool, has_double: bool) -> char {
 }
 
 /// `repr(bytes)` in Python 3 (`b'...'`) or `repr(str)` in Python 2 (`'...'`).
+/// Python 1.x and 2.0's `repr(str)`: every byte outside `' '..'~' as a
+/// three-digit octal escape (`\012`), only the quote and backslash escaped
+/// otherwise.
+pub(crate) fn repr_bytes_octal(data: &[u8]) -> String {
+    let quote = pick_quote(data.contains(&b'\''), data.contains(&b'"'));
+    let mut out = String::with_capacity(data.len() + 3);
+    out.push(quote);
+    for &b in data {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            _ if char::from(b) == quote => {
+                out.push('\\');
+                out.push(quote);
+            }
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\{b:03o}")),
+        }
+    }
+    out.push(quote);
+    out
+}
+
 pub(crate) fn repr_bytes(data: &[u8], prefix: &str) -> String {
     let quote = pick_quote(data.contains(&b'\''), data.contains(&b'"'));
     let mut out = String::with_capacity(data.len() + 3);

@@ -205,6 +205,12 @@ pub const fn short_float_repr(version: PyVersion) -> bool {
     version.at_least(3, 1) || (version.major == 2 && version.minor >= 7)
 }
 
+/// `repr(str)` escapes unprintable bytes in octal (`\012`) before 2.1,
+/// which brought `\n`, `\t`, `\r` and `\xNN`.
+pub const fn octal_string_escapes(version: PyVersion) -> bool {
+    !version.at_least(2, 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
