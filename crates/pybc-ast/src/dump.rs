@@ -644,36 +644,68 @@ impl Fmt {
                 false
             }
             DV::Node { name, fields, loc } => {
-                let mut args: Vec<String> = Vec::with_capacity(fields.len() + 4);
-                let mut allsimple = true;
-                for (fname, fv) in fields {
-                    if !self.show_empty && matches!(fv, DV::List(v) if v.is_empty()) {
-                        continue;
-                    }
-                    let mut s = String::new();
-                    let simple = self.format(fv, level, &mut s);
-                    allsimple &= simple;
-                    args.push(format!("{fname}={s}"));
-                }
-                if self.include_attributes {
-                    if let Some(l) = loc {
-                        args.push(format!("lineno={}", l.lineno));
-                        args.push(format!("col_offset={}", l.col_offset));
-                        args.push(format!("end_lineno={}", l.end_lineno));
-                        args.push(format!("end_col_offset={}", l.end_col_offset));
-                    }
-                }
+                // Decide the layout first (as CPython does after formatting
+                // the fields), then write the fields straight into `out`:
+                // no field text is copied once per enclosing level.
+                let shown = || fields.iter().filter(|(_, fv)| !self.hidden(fv));
+                let attrs = match loc {
+                    Some(l) if self.include_attributes => Some(l),
+                    _ => None,
+                };
+                let count = shown().count() + if attrs.is_some() { 4 } else { 0 };
+                let allsimple = shown().all(|(_, fv)| self.is_simple(fv));
+                let inline = allsimple && count <= 3;
+                let sep = if inline { ", " } else { sep.as_str() };
                 out.push_str(name);
                 out.push('(');
-                if allsimple && args.len() <= 3 {
-                    out.push_str(&args.join(", "));
-                    out.push(')');
-                    return args.is_empty();
+                if !inline {
+                    out.push_str(&prefix);
                 }
-                out.push_str(&prefix);
-                out.push_str(&args.join(&sep));
+                let mut first = true;
+                for (fname, fv) in shown() {
+                    if !first {
+                        out.push_str(sep);
+                    }
+                    first = false;
+                    out.push_str(fname);
+                    out.push('=');
+                    self.format(fv, level, out);
+                }
+                if let Some(l) = attrs {
+                    for (aname, v) in [
+                        ("lineno", l.lineno),
+                        ("col_offset", l.col_offset),
+                        ("end_lineno", l.end_lineno),
+                        ("end_col_offset", l.end_col_offset),
+                    ] {
+                        if !first {
+                            out.push_str(sep);
+                        }
+                        first = false;
+                        out.push_str(aname);
+                        out.push('=');
+                        out.push_str(&v.to_string());
+                    }
+                }
                 out.push(')');
-                false
+                inline && count == 0
+            }
+        }
+    }
+
+    /// A field `ast.dump` leaves out (`[]` from 3.13 on).
+    fn hidden(&self, v: &DV) -> bool {
+        !self.show_empty && matches!(v, DV::List(items) if items.is_empty())
+    }
+
+    /// What `_format` returns as "simple" for a value, without formatting it.
+    fn is_simple(&self, v: &DV) -> bool {
+        match v {
+            DV::Repr(_) | DV::Str(_) | DV::Const(_) => true,
+            DV::List(items) => items.is_empty(),
+            DV::Node { fields, loc, .. } => {
+                fields.iter().all(|(_, fv)| self.hidden(fv))
+                    && !(self.include_attributes && loc.is_some())
             }
         }
     }

@@ -86,6 +86,8 @@ pub enum ErrorKind {
     SyntaxError,
     IndentationError,
     TabError,
+    /// CPython's `RecursionError` for a tree too deep to build.
+    RecursionError,
 }
 
 impl ErrorKind {
@@ -111,6 +113,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::SyntaxError => "SyntaxError",
             ErrorKind::IndentationError => "IndentationError",
             ErrorKind::TabError => "TabError",
+            ErrorKind::RecursionError => "RecursionError",
         })
     }
 }
@@ -229,6 +232,71 @@ pub enum Error {
 
 /// CPython's limit on bracket nesting in the tokenizer (`MAXLEVEL`).
 const MAX_PAREN_LEVEL: usize = 200;
+
+/// CPython's limit on indentation levels in the tokenizer (`MAXINDENT`).
+const MAX_INDENT: usize = 100;
+
+/// CPython's limit on f-string nesting in the tokenizer (`MAXFSTRINGLEVEL`).
+const MAX_FSTRING_LEVEL: usize = 150;
+
+/// Limit on the estimated depth of an expression tree. CPython 3.12 builds
+/// chains of 2000 operators and rejects 3000 ("maximum recursion depth
+/// exceeded during ast construction"); later versions allow more. Every
+/// recursive pass of this crate stays well within its stack below this.
+pub const MAX_EXPR_DEPTH: u32 = 2500;
+
+/// An upper bound of the expression nesting reached anywhere in the token
+/// stream: per open bracket, the operators, keywords and trailers of the
+/// current element, plus the brackets themselves. Returns the offset of the
+/// Runs on the lexer's tokens before parsing, so that no pass (the parser,
+/// the lowering, the printer, dropping either tree) meets a deeper tree.
+fn too_deep(text: &str) -> bool {
+    use ruff_python_ast::token::TokenKind as K;
+    let mut lexer = ruff_python_parser::lexer::lex(text, ruff_python_parser::Mode::Module);
+    let mut levels: Vec<u32> = vec![0];
+    let mut sum: u32 = 0;
+    loop {
+        let kind = lexer.next_token();
+        match kind {
+            K::EndOfFile => return false,
+            K::Lpar | K::Lsqb | K::Lbrace => levels.push(0),
+            K::Rpar | K::Rsqb | K::Rbrace => {
+                if levels.len() > 1 {
+                    sum -= levels.pop().unwrap_or(0);
+                }
+                if let Some(last) = levels.last_mut() {
+                    *last += 1;
+                    sum += 1;
+                }
+            }
+            K::Comma | K::Newline | K::Semi | K::Equal => {
+                if let Some(last) = levels.last_mut() {
+                    sum -= *last;
+                    *last = 0;
+                }
+            }
+            K::Name
+            | K::Int
+            | K::Float
+            | K::Complex
+            | K::String
+            | K::NonLogicalNewline
+            | K::Comment
+            | K::Indent
+            | K::Dedent => {}
+            _ => {
+                if let Some(last) = levels.last_mut() {
+                    *last += 1;
+                    sum += 1;
+                }
+            }
+        }
+        let depth = sum.saturating_add(u32::try_from(levels.len()).unwrap_or(u32::MAX));
+        if depth > MAX_EXPR_DEPTH {
+            return true;
+        }
+    }
+}
 
 /// Context for turning a ruff parse error into CPython's message.
 struct ErrCtx<'a> {
@@ -349,6 +417,15 @@ pub fn parse_module(source: &[u8], target: Target) -> Result<Module, Error> {
             major: target.major,
             minor: target.minor,
         });
+    if too_deep(text) {
+        let mut e = SyntaxError::at(
+            None,
+            None,
+            "maximum recursion depth exceeded during ast construction",
+        );
+        e.kind = ErrorKind::RecursionError;
+        return Err(Error::Syntax(e));
+    }
     let parsed = ruff_python_parser::parse_unchecked(text, options);
     let make_err = |msg: String, start: u32, end: u32| {
         let (lineno, col) = lines.line_col(start);
@@ -370,6 +447,36 @@ pub fn parse_module(source: &[u8], target: Target) -> Result<Module, Error> {
             text: Some(line.to_owned()),
         })
     };
+    // The tokenizer's limits on indentation levels (`MAXINDENT`) and
+    // f-string nesting (`MAXFSTRINGLEVEL`).
+    let mut indents = 0usize;
+    let mut fstrings = 0usize;
+    for tok in parsed.tokens().iter() {
+        use ruff_python_ast::token::TokenKind as K;
+        match tok.kind() {
+            K::FStringStart | K::TStringStart => {
+                fstrings += 1;
+                if fstrings >= MAX_FSTRING_LEVEL {
+                    let s = tok.start().to_u32() + 1;
+                    return Err(make_err("too many nested f-strings".to_owned(), s, s + 1));
+                }
+            }
+            K::FStringEnd | K::TStringEnd => fstrings = fstrings.saturating_sub(1),
+            K::Indent => {
+                indents += 1;
+                if indents >= MAX_INDENT {
+                    let (line, _) = lines.line_col(tok.start().to_u32());
+                    let mut e =
+                        SyntaxError::at(Some(line), Some(1), "too many levels of indentation");
+                    e.kind = ErrorKind::IndentationError;
+                    e.text = Some(lines.line_text(text, line).to_owned());
+                    return Err(Error::Syntax(e));
+                }
+            }
+            K::Dedent => indents = indents.saturating_sub(1),
+            _ => {}
+        }
+    }
     // Bracket nesting as the tokenizer tracks it: the nesting limit, and
     // unmatched / unclosed brackets (reported where the parser would only
     // say "invalid syntax").
@@ -392,7 +499,7 @@ pub fn parse_module(source: &[u8], target: Target) -> Result<Module, Error> {
         };
         if let Some(c) = open {
             stack.push((c, s));
-            if stack.len() >= MAX_PAREN_LEVEL {
+            if stack.len() > MAX_PAREN_LEVEL {
                 return Err(make_err("too many nested parentheses".to_owned(), s, s + 1));
             }
         } else if let Some((c, want)) = close {
