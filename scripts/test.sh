@@ -39,6 +39,8 @@ step "opcode tables agree with each interpreter"
 python3 scripts/gen_opcodes.py --verify
 step "conformance against the real dis (whole standard libraries)"
 python3 scripts/conformance.py --strict --versions 2.7,3.6,3.7,3.8,3.9,3.10,3.11,3.12,3.13,3.14,3.15
+step "pybc-ast against each version's ast.dump (every 4th stdlib file, 3.12-3.14)"
+python3 scripts/ast_conformance.py --sample 4 --strict
 step "older CPython and PyPy: pybc against xdis on xdis's test .pyc files"
 python3 scripts/opcodes_from_xdis.py --check
 python3 scripts/xdis_compare.py --strict
