@@ -6,7 +6,9 @@ use pybc_model::{CodeObject, Obj, Object};
 use pybc_versions::opcodes::{ArgKind, Jump, OpcodeTable};
 use pybc_versions::rules::{CodeUnit, DisRules, Layout, LineTable, NullNote};
 
-use crate::linetable::{co_lines, co_positions, lnotab_line_starts, Positions};
+use crate::linetable::{
+    co_lines, co_positions, lnotab_line_starts, lnotab_walk_starts, Positions,
+};
 
 /// One entry of a 3.11+ exception table.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -352,6 +354,13 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
     match (d.rules.line_table, d.rules.layout) {
         (LineTable::Lnotab { .. }, _) => {
             line_starts = lnotab_line_starts(code, d.rules.line_table)
+                .into_iter()
+                .map(|(offset, line)| (offset, Some(line)))
+                .collect();
+        }
+        (LineTable::LnotabWalk, _) => {
+            let offsets = raw.iter().map(|r| r.offset);
+            line_starts = lnotab_walk_starts(code, offsets)
                 .into_iter()
                 .map(|(offset, line)| (offset, Some(line)))
                 .collect();
@@ -741,6 +750,17 @@ mod tests {
         let c = code(&[100, 0, 0, 83], &[3, 0xff], 10);
         let starts = decode(&c, dialect(2, 7), &|_| String::new()).line_starts;
         assert_eq!(starts, [(0, Some(10)), (3, Some(265))]);
+    }
+
+    #[test]
+    fn python_23_walks_lnotab_to_the_next_instruction() {
+        // LOAD_CONST 0; RETURN_VALUE; the second line starts inside the first.
+        let c = code(&[100, 0, 0, 83], &[2, 1], 10);
+        let starts = decode(&c, dialect(2, 4), &|_| String::new()).line_starts;
+        assert_eq!(starts, [(0, Some(10)), (3, Some(11))]);
+        let c = code(&[100, 0, 0, 83], &[2, 1], 10);
+        let starts = decode(&c, dialect(2, 5), &|_| String::new()).line_starts;
+        assert_eq!(starts, [(0, Some(10)), (2, Some(11))]);
     }
 
     #[test]

@@ -220,8 +220,57 @@ pub fn co_lines(code: &CodeObject, format: LineTable) -> Vec<LineRange> {
                 })
                 .collect()
         }
-        LineTable::SetLineno => Vec::new(),
+        LineTable::SetLineno | LineTable::LnotabWalk => Vec::new(),
     }
+}
+
+/// The line numbers 2.3's and 2.4's `dis.disassemble` prints, walking
+/// `co_lnotab` alongside the instructions at `offsets` (in order).
+pub fn lnotab_walk_starts(
+    code: &CodeObject,
+    offsets: impl Iterator<Item = u32>,
+) -> Vec<(u32, i64)> {
+    let pairs: Vec<(u64, i64)> = code
+        .linetable_bytes()
+        .chunks_exact(2)
+        .map(|p| match p {
+            [b, l] => (u64::from(*b), i64::from(*l)),
+            _ => (0, 0),
+        })
+        .collect();
+    let mut line = i64::from(code.firstlineno as i32);
+    let mut index = 0;
+    // Leading entries that do not advance the address only move the line.
+    while let Some(&(0, incr)) = pairs.get(index) {
+        line += incr;
+        index += 1;
+    }
+    let mut addr: u64 = 0;
+    let mut line_incr = 0;
+    let mut out = Vec::new();
+    for offset in offsets {
+        if u64::from(offset) < addr {
+            continue;
+        }
+        line += line_incr;
+        // Advance to the next entry that moves the line; none left: never
+        // print another number.
+        let mut moved = false;
+        while let Some(&(byte_incr, incr)) = pairs.get(index) {
+            addr += byte_incr;
+            line_incr = incr;
+            index += 1;
+            if incr != 0 {
+                moved = true;
+                break;
+            }
+        }
+        if !moved {
+            addr = u64::MAX;
+        }
+        out.push((offset, line));
+    }
+    out
 }
 
 /// `dis.findlinestarts` over `co_lnotab` (2.3–3.9): (offset, line) pairs,

@@ -9,6 +9,10 @@ use crate::PyVersion;
 pub enum LineTable {
     /// No table: `SET_LINENO` instructions carry the line (1.x–2.2).
     SetLineno,
+    /// `co_lnotab`, walked by `dis.disassemble` itself (2.3, 2.4): a line
+    /// number is printed at the first instruction at or past each address
+    /// where the line moves, even when it comes back to the same line.
+    LnotabWalk,
     /// `co_lnotab` byte pairs (2.3–3.9), as `dis.findlinestarts` reads them.
     Lnotab {
         /// Line increments are signed bytes (3.6+).
@@ -148,11 +152,13 @@ impl DisRules {
                 LineTable::Locations
             } else if v(3, 10) {
                 LineTable::Linetable310
-            } else if v(2, 3) {
+            } else if v(2, 5) {
                 LineTable::Lnotab {
                     signed: v(3, 6),
                     stops_at_code_end: v(3, 9),
                 }
+            } else if v(2, 3) {
+                LineTable::LnotabWalk
             } else {
                 LineTable::SetLineno
             },
