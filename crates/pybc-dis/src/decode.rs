@@ -6,9 +6,7 @@ use pybc_model::{CodeObject, Obj, Object};
 use pybc_versions::opcodes::{ArgKind, Jump, OpcodeTable};
 use pybc_versions::rules::{CodeUnit, DisRules, Layout, LineTable, NullNote};
 
-use crate::linetable::{
-    co_lines, co_positions, lnotab_line_starts, lnotab_walk_starts, Positions,
-};
+use crate::linetable::{co_lines, co_positions, lnotab_line_starts, lnotab_walk_starts, Positions};
 
 /// One entry of a 3.11+ exception table.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
