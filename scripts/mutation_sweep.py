@@ -27,6 +27,11 @@ Mutations (the `kind` column of the summary):
              code objects do, or with huge constants/names used by many
              instructions
   splice     insert a chunk of another sample (any version)
+  archive    a zip archive (the case is named .zip): of mutated samples with a
+             source, itself mutated or truncated; zip bombs (a member of
+             1 MiB to 100 MiB of zeros, one declaring fewer bytes than it
+             inflates to, thousands of entries sharing one compressed
+             member); 1,000 to 65,000 members
 
 Each case is classified:
   ok-output  exit 0                                  } OK
@@ -59,6 +64,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import io
+import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -537,10 +545,108 @@ def m_splice(rng, s: Sample, others):
     return d, f"{len(chunk)} bytes of {other.path.name} ({other.version[0]}.{other.version[1]}) at {at}"
 
 
-# Relative weights; nest and dag make large files, so they stay rare.
+# Zip archives (the case file is named .zip). Inflated blobs are cached:
+# making 100 MB of zeros each time would dominate the sweep.
+_DEFLATED: dict = {}
+
+
+def deflated_zeros(size: int) -> bytes:
+    if size not in _DEFLATED:
+        c = zlib.compressobj(9, zlib.DEFLATED, -15)
+        chunk = bytes(1 << 20)
+        out = [c.compress(chunk) for _ in range(size >> 20)]
+        out.append(c.compress(bytes(size & ((1 << 20) - 1))))
+        out.append(c.flush())
+        _DEFLATED[size] = b"".join(out)
+    return _DEFLATED[size]
+
+
+def zip_entries(entries) -> bytes:
+    """A zip file from (name, raw data, compressed data, method, declared
+    size) tuples; several names may share one local entry when `raw data`
+    is an int: the index of the entry whose data they point at."""
+    out = bytearray()
+    central = bytearray()
+    offsets = []
+    for name, raw, comp, method, declared in entries:
+        n = name.encode()
+        if isinstance(raw, int):
+            offset, crc, csize = offsets[raw]
+        else:
+            offset, crc, csize = len(out), zlib.crc32(raw), len(comp)
+            out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, crc, csize,
+                               declared, len(n), 0) + n + comp
+        offsets.append((offset, crc, csize))
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0, crc,
+                               csize, declared, len(n), 0, 0, 0, 0, 0, offset) + n
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries) & 0xFFFF,
+                      len(entries) & 0xFFFF, len(central), len(out), 0)
+    return bytes(out + central + end)
+
+
+# How the members of an archive are mutated.
+MEMBER_KINDS = ["truncate", "bitflip", "overwrite", "length", "ref", "typecode", "swap",
+                "codeint", "splice"]
+
+
+def m_archive(rng, s: Sample, others):
+    style = rng.choice(["members", "members", "mutated", "ratio", "size", "lying",
+                        "overlap", "many"])
+    tag = f"cpython-{s.version[0]}{s.version[1]}"
+    if style in ("members", "mutated"):
+        members = []
+        for i in range(rng.randint(1, 4)):
+            kind = rng.choice(MEMBER_KINDS)
+            fn = globals()["m_" + kind]
+            r = fn(rng, s, others) if kind == "splice" else fn(rng, s)
+            members.append(r[0] if r else s.data)
+        buf = io.BytesIO()
+        method = rng.choice([zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+        with zipfile.ZipFile(buf, "w", method) as z:
+            for i, data in enumerate(members):
+                z.writestr(f"pkg/__pycache__/m{i}.{tag}.pyc", data)
+            z.writestr("pkg/m0.py", "x = 1\n" * rng.choice([1, 1000]))
+        data = buf.getvalue()
+        if style == "mutated":
+            d = bytearray(data)
+            for _ in range(rng.randint(1, 8)):
+                d[rng.randrange(len(d))] = rng.randrange(256)
+            data = bytes(d[:rng.randint(len(d) // 2, len(d))] if rng.random() < 0.3 else d)
+        return data, f"zip ({style}) of {len(members)} members"
+    if style == "ratio":
+        size = rng.choice([(1 << 20) + 1, 8 << 20, 50 << 20])
+        comp = deflated_zeros(size)
+        data = zip_entries([(f"bomb.{tag}.pyc", bytes(size), comp, 8, size)])
+        return data, f"zip bomb: {size} bytes from {len(comp)}"
+    if style == "size":
+        size = 100 << 20
+        comp = deflated_zeros(size)
+        data = zip_entries([("bomb.pyc", b"", comp, 8, size)])
+        return data, f"zip bomb: member of {size} bytes"
+    if style == "lying":
+        size = rng.choice([8 << 20, 200 << 20])
+        comp = deflated_zeros(size)
+        declared = rng.choice([0, 16, 1000, 1 << 20])
+        data = zip_entries([("liar.pyc", b"", comp, 8, declared)])
+        return data, f"zip member declaring {declared} bytes, inflating to {size}"
+    if style == "overlap":
+        # Many entries sharing one compressed blob (a non-recursive bomb).
+        size = rng.choice([1 << 20, 1 << 19])
+        comp = deflated_zeros(size)
+        count = rng.choice([100, 1000, 5000])
+        entries = [("m0.pyc", bytes(size), comp, 8, size)]
+        entries += [(f"m{i}.pyc", 0, b"", 8, size) for i in range(1, count)]
+        return zip_entries(entries), f"{count} zip entries sharing one {size}-byte member"
+    count = rng.choice([1000, 20_000, 65_000])
+    entries = [(f"p/m{i}.pyc", s.data[:64], s.data[:64], 0, 64) for i in range(count)]
+    return zip_entries(entries), f"zip of {count} members"
+
+
+# Relative weights; nest, dag and archive make large files, so they stay rare.
 MUTATORS = [
     ("truncate", 12), ("bitflip", 20), ("overwrite", 14), ("length", 14), ("ref", 12),
     ("typecode", 8), ("swap", 6), ("codeint", 6), ("nest", 2), ("dag", 2), ("splice", 4),
+    ("archive", 3),
 ]
 
 
@@ -553,7 +659,7 @@ def mutate(rng, samples, index):
         if kind == "dag" and s.version < (3, 10):
             continue
         fn = globals()["m_" + kind]
-        r = fn(rng, s, samples) if kind == "splice" else fn(rng, s)
+        r = fn(rng, s, samples) if kind in ("splice", "archive") else fn(rng, s)
         if r is not None:
             data, detail = r
             return kind, data, f"{s.path.parent.name}/{s.path.name}: {detail}"
@@ -602,7 +708,43 @@ class Run:
     pid: int = 0
     start: float = 0.0
     err_path: Path | None = None
+    rss_path: Path | None = None
     single: bool = False
+
+
+# Runs pybc (argv[3:]) under the limits and writes its peak RSS (KiB) to
+# argv[1]. A peak RSS counts what a process had before exec: pybc must be
+# forked from this small process, not from the sweep, whose memory would
+# count as pybc's.
+LAUNCHER = r"""
+import os, resource, signal, sys
+rss_path, limit, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+pid = os.fork()
+if pid == 0:
+    try:
+        os.nice(5)
+        if limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        os.execv(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, ru = os.wait4(pid, 0)
+with open(rss_path, "w") as f:
+    f.write(str(ru.ru_maxrss))
+if os.WIFSIGNALED(status):
+    signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+    os.kill(os.getpid(), os.WTERMSIG(status))
+os._exit(os.WEXITSTATUS(status))
+"""
+
+
+def peak_rss(run, ru) -> int:
+    """pybc's peak RSS in bytes (the launcher's when pybc's is unknown)."""
+    try:
+        return int(run.rss_path.read_text()) * 1024
+    except (OSError, ValueError, AttributeError):
+        return ru.ru_maxrss * 1024
 
 
 class Pool:
@@ -615,20 +757,17 @@ class Pool:
         self.running: dict[int, Run] = {}
         self.counter = 0
 
-    def _limits(self):
-        os.nice(5)
-        if self.mem_limit:
-            resource.setrlimit(resource.RLIMIT_AS, (self.mem_limit, self.mem_limit))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
     def start(self, run: Run):
         self.counter += 1
         run.err_path = self.workdir / f"stderr-{self.counter}"
+        run.rss_path = self.workdir / f"rss-{self.counter}"
+        command = [self.binary, *run.cases[0].args, *[str(c.path) for c in run.cases]]
         with open(run.err_path, "wb") as err:
             p = subprocess.Popen(
-                [self.binary, *run.cases[0].args, *[str(c.path) for c in run.cases]],
+                [sys.executable, "-S", "-c", LAUNCHER, str(run.rss_path), str(self.mem_limit),
+                 *map(str, command)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                preexec_fn=self._limits, close_fds=True,
+                close_fds=True, start_new_session=True,
             )
         # The Popen object is not waited on: os.wait4 below reaps the child.
         p.returncode = 0
@@ -649,7 +788,7 @@ class Pool:
                 if now - run.start > limit and not getattr(run, "killed", False):
                     run.killed = True
                     try:
-                        os.kill(run.pid, 9)
+                        os.killpg(run.pid, 9)
                     except ProcessLookupError:
                         pass
             time.sleep(0.002)
@@ -661,10 +800,33 @@ SUMMARY = re.compile(rb"^pybc: \d+ files?, \d+ failed(, .*)?$")
 FAILED_NAME = re.compile(rb"^  failed: (.*)$")
 
 
+def owner(name: bytes, paths) -> bytes | None:
+    """The case a message's `FILE` belongs to: a case's path, or for an
+    archive member, `ARCHIVE!MEMBER`."""
+    if name in paths:
+        return name
+    head = name.split(b"!", 1)[0]
+    return head if b"!" in name and head in paths else None
+
+
+def split_summary(lines, several: bool):
+    """(message lines, names the summary lists as failed, or None) when a
+    run over several inputs ends with its summary; None if it does not."""
+    if not several:
+        return lines, None
+    for i, line in enumerate(lines):
+        if SUMMARY.match(line):
+            listed = lines[i + 1:]
+            if not all(FAILED_NAME.match(x) for x in listed):
+                return None
+            return lines[:i], [FAILED_NAME.match(x).group(1) for x in listed]
+    return None
+
+
 def classify_batch(run: Run, status, ru, timed_out, mem_base, mem_factor):
     """Sets outcomes if the batch shows nothing wrong; returns False to have
     its cases re-run one by one."""
-    rss = ru.ru_maxrss * 1024
+    rss = peak_rss(run, ru)
     err = run.err_path.read_bytes() if run.err_path else b""
     if timed_out or not os.WIFEXITED(status):
         return False
@@ -675,29 +837,22 @@ def classify_batch(run: Run, status, ru, timed_out, mem_base, mem_factor):
         return False
     by_path = {str(c.path).encode(): c for c in run.cases}
     failed = set()
-    lines = err.splitlines()
-    if len(run.cases) > 1 and lines:
-        # The summary: its count of failures, then their names.
-        for i, line in enumerate(lines):
-            if SUMMARY.match(line):
-                listed = lines[i + 1:]
-                if not all(FAILED_NAME.match(x) for x in listed):
-                    return False
-                lines = lines[:i]
-                names = {FAILED_NAME.match(x).group(1) for x in listed}
-                break
-        else:
-            return False
-    else:
-        names = None
+    several = len(run.cases) > 1 or any(c.path.suffix == ".zip" for c in run.cases)
+    split = split_summary(err.splitlines(), several and bool(err))
+    if split is None:
+        return False
+    lines, names = split
+    seen = set()
     for line in lines:
         m = LINE.match(line)
-        if not m or m.group(1) not in by_path or m.group(1) in failed:
+        case = m and owner(m.group(1), by_path)
+        if not case or m.group(1) in seen:
             return False
-        failed.add(m.group(1))
+        seen.add(m.group(1))
+        failed.add(case)
     if (code == 1) != bool(failed) or err and not err.endswith(b"\n"):
         return False
-    if names is not None and names != failed:
+    if names is not None and set(names) != seen:
         return False
     for c in run.cases:
         c.outcome = "ok-error" if str(c.path).encode() in failed else "ok-output"
@@ -706,10 +861,19 @@ def classify_batch(run: Run, status, ru, timed_out, mem_base, mem_factor):
 
 
 def classify_single(case: Case, run: Run, status, ru, timed_out, mem_base, mem_factor):
-    rss = ru.ru_maxrss * 1024
+    rss = peak_rss(run, ru)
     case.rss = rss
     err = run.err_path.read_bytes() if run.err_path else b""
     lines = err.splitlines()
+    path = str(case.path).encode()
+    if case.path.suffix == ".zip":
+        # An archive: one line per failing member, then the summary.
+        split = split_summary(lines, bool(lines))
+        members = split and all((m := LINE.match(x)) and owner(m.group(1), {path})
+                                for x in split[0])
+        one_line = bool(members and split[0]) and err.endswith(b"\n")
+    else:
+        one_line = len(lines) == 1 and lines[0].startswith(path + b": ") and err.endswith(b"\n")
     if timed_out:
         case.outcome = "timeout"
     elif os.WIFSIGNALED(status):
@@ -717,11 +881,10 @@ def classify_single(case: Case, run: Run, status, ru, timed_out, mem_base, mem_f
         case.note = f"signal {os.WTERMSIG(status)}"
     elif os.WEXITSTATUS(status) == 101:
         case.outcome = "panic"
-    elif os.WEXITSTATUS(status) == 0 and not lines:
+    elif os.WEXITSTATUS(status) == 0 and (not lines or case.path.suffix == ".zip"
+                                          and split_summary(lines, True) == ([], [])):
         case.outcome = "ok-output"
-    elif (os.WEXITSTATUS(status) == 1 and len(lines) == 1
-          and lines[0].startswith(str(case.path).encode() + b": ")
-          and err.endswith(b"\n")):
+    elif os.WEXITSTATUS(status) == 1 and one_line:
         case.outcome = "ok-error"
     else:
         case.outcome = "stderr"
@@ -822,7 +985,7 @@ def main() -> int:
         fmt = rng.choices([a for a, _ in formats], [w for _, w in formats])[0]
         for _ in range(n):
             kind, data, detail = mutate(rng, samples, made)
-            path = workdir / f"case-{made:07d}.pyc"
+            path = workdir / f"case-{made:07d}.{'zip' if kind == 'archive' else 'pyc'}"
             path.write_bytes(data)
             cases.append(Case(made, kind, detail, path, len(data), args=fmt))
             made += 1
@@ -840,7 +1003,7 @@ def main() -> int:
             failures.append(case)
             args.failures.mkdir(parents=True, exist_ok=True)
             digest = hashlib.sha1(case.path.read_bytes()).hexdigest()[:12]
-            dest = args.failures / f"{case.outcome}-{case.kind}-{digest}.pyc"
+            dest = args.failures / f"{case.outcome}-{case.kind}-{digest}{case.path.suffix}"
             shutil.copyfile(case.path, dest)
             dest.with_suffix(".txt").write_text(
                 f"case {case.index} (seed {args.seed}): {case.kind}: {case.detail}\n"
@@ -888,6 +1051,7 @@ def main() -> int:
                         pending_singles.append(Run([c], single=True))
             if run.err_path:
                 run.err_path.unlink(missing_ok=True)
+                run.rss_path.unlink(missing_ok=True)
             run_done(run)
             if done >= next_report and done:
                 rate = done / max(1e-9, time.monotonic() - started)
@@ -898,7 +1062,7 @@ def main() -> int:
     finally:
         for pid in list(pool.running):
             try:
-                os.kill(pid, 9)
+                os.killpg(pid, 9)
                 os.waitpid(pid, 0)
             except OSError:
                 pass

@@ -19,9 +19,11 @@ from __future__ import annotations
 import argparse
 import glob
 import hashlib
+import io
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +152,31 @@ def source_samples(max_size: int = 12_000) -> list[Path]:
     return [p for p in out if p.stat().st_size <= max_size]
 
 
+def archive_seeds(samples, max_size: int = 12_000) -> list[bytes]:
+    """Zip archives for the archive target: per version, a small .pyc under
+    __pycache__/ with its source beside it (deflated, or stored), and a
+    legacy-layout .pyc alone."""
+    sources = {p.stem: p for p in (ROOT / "fixtures" / "src").glob("*.py")}
+    out = []
+    by_version = {}
+    for version, path in samples:
+        by_version.setdefault(version, []).append(path)
+    for version, paths in sorted(by_version.items()):
+        path = min(paths, key=lambda p: p.stat().st_size)
+        tag = f"cpython-{version[0]}{version[1]}"
+        for method in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
+            buf = io.BytesIO()
+            with zipfile.ZipFile(buf, "w", method) as z:
+                z.writestr(f"pkg/__pycache__/{path.stem}.{tag}.pyc", path.read_bytes())
+                src = sources.get(path.stem)
+                if src:
+                    z.writestr(f"pkg/{path.stem}.py", src.read_bytes())
+                z.writestr("pkg/legacy.pyc", path.read_bytes())
+            if len(buf.getvalue()) <= max_size:
+                out.append(buf.getvalue())
+    return out
+
+
 # Fuzz targets that take an options byte and then a whole .pyc file.
 PYC_TARGETS = ("pyc_to_text", "pyc_formats")
 
@@ -161,14 +188,16 @@ def write_fuzz_seeds(dest: Path, max_size: int = 12_000) -> dict[str, int]:
         (v, p) for v, p in fixture_samples() + compile_samples(SEED_MODULES)
         if p.stat().st_size <= max_size
     ]
-    for target in ("marshal_loads",) + PYC_TARGETS + ("source_to_ast",):
+    for target in ("marshal_loads",) + PYC_TARGETS + ("source_to_ast", "archive"):
         d = dest / target
         d.mkdir(parents=True, exist_ok=True)
         n = 0
         seeds = []
         if target == "source_to_ast":
             seeds = [p.read_bytes() for p in source_samples(max_size)]
-        for i, (version, path) in enumerate(samples if target != "source_to_ast" else []):
+        elif target == "archive":
+            seeds = archive_seeds(samples, max_size)
+        for i, (version, path) in enumerate(samples if target in ("marshal_loads",) + PYC_TARGETS else []):
             data = path.read_bytes()
             if target == "marshal_loads":
                 if version not in MARSHAL_VERSIONS:

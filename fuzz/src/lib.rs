@@ -129,6 +129,46 @@ pub fn pyc_formats(data: &[u8]) {
     }
 }
 
+/// A zip archive (wheel, zipapp, egg): its members listed, each one read
+/// within the CLI's limits (with its source, when the archive has it) and
+/// disassembled. The reader takes a path, so the input goes to a file of
+/// this process first.
+pub fn archive(data: &[u8]) {
+    let path = std::env::temp_dir().join(format!("pybc-fuzz-{}.zip", std::process::id()));
+    if std::fs::write(&path, data).is_err() {
+        return;
+    }
+    let inputs = match pybc_inputs::expand_one(&path) {
+        Ok(inputs) => inputs,
+        Err(e) => return check_message(&e.to_string()),
+    };
+    let limits = pybc_inputs::Limits::default();
+    for input in inputs {
+        let source = input.source(&limits);
+        let bytes = match input.read(&limits) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                check_message(&e.to_string());
+                continue;
+            }
+        };
+        if input.is_source() {
+            continue;
+        }
+        let options = pybc::Options {
+            show_source: source.is_some(),
+            source,
+            ..pybc::Options::default()
+        };
+        match pybc::dis_text(&bytes, &options) {
+            Ok(text) => {
+                let _ = text.len();
+            }
+            Err(e) => check_message(&e.to_string()),
+        }
+    }
+}
+
 /// Python source text → `pybc-ast` for every target version, then
 /// `ast.dump` of the tree (with attributes and indentation, which walks
 /// every node and position).
