@@ -19,6 +19,7 @@
 pub mod ast;
 mod dump;
 mod lower;
+mod messages;
 mod repr;
 mod source;
 
@@ -299,7 +300,7 @@ fn too_deep(text: &str) -> bool {
 }
 
 /// Context for turning a ruff parse error into CPython's message.
-struct ErrCtx<'a> {
+pub(crate) struct ErrCtx<'a> {
     target: Target,
     text: &'a str,
     lines: &'a source::LineIndex,
@@ -400,6 +401,127 @@ impl ErrCtx<'_> {
             _ => return None,
         };
         Some(msg)
+    }
+}
+
+/// The first logical line whose indentation compares differently with tab
+/// stops of 8 and of 1 (CPython's `TabError` check); its start offset.
+fn inconsistent_tabs(
+    text: &str,
+    lines: &source::LineIndex,
+    tokens: &[ruff_python_ast::token::Token],
+) -> Option<u32> {
+    use ruff_python_ast::token::TokenKind as K;
+    let mut stack: Vec<(u32, u32)> = vec![(0, 0)];
+    let mut at_line_start = true;
+    for t in tokens {
+        let k = t.kind();
+        if matches!(k, K::Newline) {
+            at_line_start = true;
+            continue;
+        }
+        if matches!(k, K::Indent | K::Dedent | K::Comment | K::NonLogicalNewline) || !at_line_start
+        {
+            continue;
+        }
+        at_line_start = false;
+        let (line, col0) = lines.line_col(t.start().to_u32());
+        let line_start = t.start().to_u32() - col0;
+        let lead = lines
+            .line_text(text, line)
+            .get(..col0 as usize)
+            .unwrap_or("");
+        let (mut col, mut alt) = (0u32, 0u32);
+        for c in lead.chars() {
+            match c {
+                ' ' => {
+                    col += 1;
+                    alt += 1;
+                }
+                '\t' => {
+                    col = (col / 8 + 1) * 8;
+                    alt += 1;
+                }
+                '\x0c' => {
+                    col = 0;
+                    alt = 0;
+                }
+                _ => {}
+            }
+        }
+        let &(top, top_alt) = stack.last()?;
+        if col == top {
+            if alt != top_alt {
+                return Some(line_start);
+            }
+        } else if col > top {
+            if alt <= top_alt {
+                return Some(line_start);
+            }
+            stack.push((col, alt));
+        } else {
+            while stack.len() > 1 && stack.last().is_some_and(|&(c, _)| col < c) {
+                stack.pop();
+            }
+            let &(c, a) = stack.last()?;
+            if col == c && alt != a {
+                return Some(line_start);
+            }
+        }
+    }
+    None
+}
+
+/// Message and range for syntax the target version does not have.
+fn unsupported(
+    text: &str,
+    tokens: &[ruff_python_ast::token::Token],
+    e: &ruff_python_parser::UnsupportedSyntaxError,
+) -> (String, u32, u32) {
+    use ruff_python_parser::UnsupportedSyntaxErrorKind as U;
+    let (s, en) = (e.range.start().to_u32(), e.range.end().to_u32());
+    match e.kind {
+        U::TemplateStrings => {
+            // Older tokenizers read the prefix as a name, then a string.
+            let prefix = text
+                .get(s as usize..)
+                .unwrap_or("")
+                .bytes()
+                .take_while(u8::is_ascii_alphabetic)
+                .count();
+            let at = s + u32::try_from(prefix).unwrap_or(0);
+            ("invalid syntax".to_owned(), at, at + 1)
+        }
+        U::UnparenthesizedExceptionTypes => (
+            "multiple exception types must be parenthesized".to_owned(),
+            s,
+            en,
+        ),
+        U::TypeParamDefault => {
+            // A `def`'s type parameter list fails to parse: CPython then
+            // expects the parameters at its `[`.
+            let idx = tokens.partition_point(|t| t.start().to_u32() < s);
+            let before = tokens.get(..idx).unwrap_or(&[]);
+            let open = before
+                .iter()
+                .rev()
+                .find(|t| t.kind() == ruff_python_ast::token::TokenKind::Lsqb);
+            let is_def = open.is_some_and(|o| {
+                let j = tokens.partition_point(|t| t.start() < o.start());
+                j >= 2
+                    && tokens.get(j - 2).map(|t| t.kind())
+                        == Some(ruff_python_ast::token::TokenKind::Def)
+            });
+            match open {
+                Some(o) if is_def => (
+                    "expected '('".to_owned(),
+                    o.start().to_u32(),
+                    o.end().to_u32(),
+                ),
+                _ => ("invalid syntax".to_owned(), s, en),
+            }
+        }
+        _ => ("invalid syntax".to_owned(), s, en),
     }
 }
 
@@ -532,6 +654,17 @@ pub fn parse_module(source: &[u8], target: Target) -> Result<Module, Error> {
             bracket_error = Some((format!("'{o}' was never closed"), s));
         }
     }
+    let tab_error = inconsistent_tabs(text, &lines, parsed.tokens());
+    let first_error = parsed.errors().first().map(|e| e.location.start().to_u32());
+    if let Some(at) = tab_error {
+        if first_error.is_none_or(|f| lines.line_col(f).0 >= lines.line_col(at).0) {
+            return Err(make_err(
+                "inconsistent use of tabs and spaces in indentation".to_owned(),
+                at,
+                at,
+            ));
+        }
+    }
     if let Some(e) = parsed.errors().first() {
         let (s, en) = (e.location.start().to_u32(), e.location.end().to_u32());
         let ctx = ErrCtx {
@@ -540,6 +673,9 @@ pub fn parse_module(source: &[u8], target: Target) -> Result<Module, Error> {
             lines: &lines,
             tokens: parsed.tokens(),
         };
+        if let Some((msg, a, b)) = ctx.refine(&e.error, s, en) {
+            return Err(make_err(msg, a, b));
+        }
         return Err(match ctx.message(&e.error, s) {
             Some(msg) => make_err(msg, s, en),
             None => match bracket_error {
@@ -558,8 +694,8 @@ pub fn parse_module(source: &[u8], target: Target) -> Result<Module, Error> {
         });
     }
     if let Some(e) = parsed.unsupported_syntax_errors().first() {
-        let (s, en) = (e.range.start().to_u32(), e.range.end().to_u32());
-        return Err(make_err("invalid syntax".to_owned(), s, en));
+        let (msg, s, en) = unsupported(text, parsed.tokens(), e);
+        return Err(make_err(msg, s, en));
     }
     let Some(module) = parsed.syntax().as_module() else {
         return Err(make_err("invalid syntax".to_owned(), 0, 0));

@@ -13,7 +13,6 @@ use crate::ast::*;
 use crate::source::LineIndex;
 
 pub(crate) struct Lower<'a> {
-    #[allow(dead_code)]
     pub target: crate::Target,
     pub text: &'a str,
     pub lines: LineIndex,
@@ -279,12 +278,21 @@ impl<'a> Lower<'a> {
     /// Folds runs of constant pieces into one `Constant` (value joined, kind
     /// and start of the first, end of the last) and drops empty constants.
     fn fold(&self, pieces: Vec<Piece>) -> Vec<Expr> {
+        self.fold_inner(pieces, false)
+    }
+
+    /// [`Self::fold`], keeping an empty constant that ends the list.
+    fn fold_keep_empty(&self, pieces: Vec<Piece>) -> Vec<Expr> {
+        self.fold_inner(pieces, true)
+    }
+
+    fn fold_inner(&self, pieces: Vec<Piece>, keep_empty: bool) -> Vec<Expr> {
         let mut values: Vec<Expr> = Vec::new();
         let mut run: Option<(PyStr, Option<String>, u32, u32)> = None;
         let flush = |run: &mut Option<(PyStr, Option<String>, u32, u32)>,
                      values: &mut Vec<Expr>| {
             if let Some((value, kind, start, end)) = run.take() {
-                if !value.is_empty() {
+                if keep_empty || !value.is_empty() {
                     values.push(Expr {
                         kind: ExprKind::Constant {
                             value: Constant::Str(value),
@@ -1123,7 +1131,19 @@ impl<'a> Lower<'a> {
             let mut pieces = Vec::new();
             self.fstring_elements(&spec.elements, raw, false, &mut pieces);
             pieces.retain(|p| !matches!(p, Piece::Const { value, .. } if value.is_empty()));
-            let values = self.fold(pieces);
+            // 3.12 ends a spec whose last part is a replacement field with an
+            // empty constant at the spec's end.
+            if self.target < crate::Target::PY313 && matches!(pieces.last(), Some(Piece::Other(_)))
+            {
+                let end = off(spec.range.end());
+                pieces.push(Piece::Const {
+                    value: PyStr::Utf8(String::new()),
+                    kind: None,
+                    start: end,
+                    end,
+                });
+            }
+            let values = self.fold_keep_empty(pieces);
             // The spec's extent starts at its `:`.
             let start = self
                 .token_before(spec.range.start() + TextSize::from(1), |k| {

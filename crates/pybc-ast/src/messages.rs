@@ -1,0 +1,414 @@
+//! CPython's messages for the common syntax errors, recognised from ruff's
+//! error kind and the tokens around it, with CPython's positions.
+
+use ruff_python_ast::token::{Token, TokenKind as K};
+use ruff_python_parser::{
+    InterpolatedStringErrorType as F, LexicalErrorType as L, ParseErrorType as P,
+};
+use ruff_text_size::Ranged;
+
+use crate::ErrCtx;
+
+/// A message and the byte range it points at.
+type Found = (String, u32, u32);
+
+fn is_trivia(k: K) -> bool {
+    matches!(k, K::Comment | K::NonLogicalNewline)
+}
+
+impl ErrCtx<'_> {
+    fn tok_index(&self, offset: u32) -> usize {
+        self.tokens.partition_point(|t| t.start().to_u32() < offset)
+    }
+
+    /// The last significant token that starts before `offset`.
+    fn prev_token(&self, offset: u32) -> Option<&Token> {
+        let idx = self.tok_index(offset);
+        self.tokens
+            .get(..idx)?
+            .iter()
+            .rev()
+            .find(|t| !is_trivia(t.kind()))
+    }
+
+    /// The first token that starts at or after `offset`.
+    fn next_token(&self, offset: u32) -> Option<&Token> {
+        self.tokens
+            .get(self.tok_index(offset)..)?
+            .iter()
+            .find(|t| !is_trivia(t.kind()))
+    }
+
+    fn text_of(&self, t: &Token) -> &str {
+        self.text
+            .get(t.start().to_usize()..t.end().to_usize())
+            .unwrap_or("")
+    }
+
+    /// The innermost bracket open at `offset` (`(`, `[`, `{`, or an f-string start).
+    fn open_bracket(&self, offset: u32) -> Option<K> {
+        let idx = self.tok_index(offset);
+        let mut stack = Vec::new();
+        for t in self.tokens.get(..idx)? {
+            match t.kind() {
+                K::Lpar | K::Lsqb | K::Lbrace | K::FStringStart | K::TStringStart => {
+                    stack.push(t.kind())
+                }
+                K::Rpar | K::Rsqb | K::Rbrace | K::FStringEnd | K::TStringEnd => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        stack.pop()
+    }
+
+    /// Start of the logical line holding `offset`.
+    fn statement_start(&self, offset: u32) -> u32 {
+        let idx = self.tok_index(offset);
+        let toks = self.tokens.get(..idx).unwrap_or(&[]);
+        let after = toks.iter().rposition(|t| {
+            matches!(
+                t.kind(),
+                K::Newline | K::Indent | K::Dedent | K::Semi | K::Colon
+            )
+        });
+        let first = match after {
+            Some(i) => toks.get(i + 1..).unwrap_or(&[]),
+            None => toks,
+        };
+        first
+            .iter()
+            .find(|t| !is_trivia(t.kind()))
+            .map_or(offset, |t| t.start().to_u32())
+    }
+
+    /// CPython's name for the expression spanning `[start, end)`
+    /// (`_PyPegen_get_expr_name`), judged from its tokens.
+    fn expr_name(&self, start: u32, end: u32) -> &'static str {
+        let toks: Vec<&Token> = self
+            .tokens
+            .iter()
+            .filter(|t| {
+                t.start().to_u32() >= start && t.end().to_u32() <= end && !is_trivia(t.kind())
+            })
+            .collect();
+        let first = toks.first().map(|t| t.kind());
+        let last = toks.last().map(|t| t.kind());
+        let mut depth = 0i32;
+        let (mut cmp, mut binop, mut boolop, mut ifexp, mut walrus, mut comp, mut colon) =
+            (false, false, false, false, false, false, false);
+        for t in &toks {
+            match t.kind() {
+                K::Lpar | K::Lsqb | K::Lbrace => depth += 1,
+                K::Rpar | K::Rsqb | K::Rbrace => depth -= 1,
+                K::For if depth == 1 => comp = true,
+                K::Colon if depth == 1 => colon = true,
+                _ if depth != 0 => {}
+                K::EqEqual
+                | K::NotEqual
+                | K::Less
+                | K::LessEqual
+                | K::Greater
+                | K::GreaterEqual
+                | K::In
+                | K::Is => cmp = true,
+                K::And | K::Or | K::Not => boolop = true,
+                K::If => ifexp = true,
+                K::ColonEqual => walrus = true,
+                k if k.is_operator() && !matches!(k, K::Dot | K::Comma) => binop = true,
+                _ => {}
+            }
+        }
+        if first == Some(K::Lambda) {
+            return "lambda";
+        }
+        if ifexp {
+            return "conditional expression";
+        }
+        if walrus {
+            return "named expression";
+        }
+        if boolop || binop {
+            return "expression";
+        }
+        if cmp {
+            return "comparison";
+        }
+        match (first, last) {
+            (Some(K::Await), _) => "await expression",
+            (Some(K::Yield), _) => "yield expression",
+            (Some(K::FStringStart), _) => "f-string expression",
+            (Some(K::TStringStart), _) => "t-string expression",
+            (Some(K::Lbrace), _) if comp => {
+                if colon {
+                    "dict comprehension"
+                } else {
+                    "set comprehension"
+                }
+            }
+            (Some(K::Lbrace), _) => {
+                if colon {
+                    "dict literal"
+                } else {
+                    "set display"
+                }
+            }
+            (Some(K::Lsqb), _) if comp => "list comprehension",
+            (Some(K::Lpar), _) if comp => "generator expression",
+            (_, Some(K::Rpar)) if toks.len() > 1 => "function call",
+            (Some(K::True), _) => "True",
+            (Some(K::False), _) => "False",
+            (Some(K::None), _) => "None",
+            (Some(K::Ellipsis), _) => "ellipsis",
+            _ => "literal",
+        }
+    }
+
+    /// CPython's message and position for a ruff error, where known.
+    pub(crate) fn refine(&self, e: &P, s: u32, en: u32) -> Option<Found> {
+        let prev = self.prev_token(s);
+        let here = self.next_token(s);
+        Some(match e {
+            P::SimpleStatementsOnSameLine | P::ExpectedToken { .. }
+                if prev.is_some_and(|p| {
+                    p.kind() == K::Name
+                        && matches!(self.text_of(p), "print" | "exec")
+                        && here.is_some_and(|h| h.kind() != K::Lpar)
+                }) =>
+            {
+                let p = prev?;
+                let name = self.text_of(p);
+                (
+                    format!("Missing parentheses in call to '{name}'. Did you mean {name}(...)?"),
+                    p.start().to_u32(),
+                    en,
+                )
+            }
+            P::SimpleStatementsOnSameLine
+                if prev.is_some_and(|p| {
+                    matches!(p.kind(), K::Int | K::Float) && p.end().to_u32() == s
+                }) =>
+            {
+                ("invalid decimal literal".to_owned(), s, s + 1)
+            }
+            P::ExpectedToken {
+                expected: K::Comma,
+                found,
+            } if is_augmented(*found) => {
+                let st = self.statement_start(s);
+                (
+                    "'tuple' is an illegal expression for augmented assignment".to_owned(),
+                    st,
+                    s,
+                )
+            }
+            P::ExpectedToken {
+                expected: K::Comma,
+                found,
+            } if starts_expression(*found)
+                && matches!(self.open_bracket(s), Some(K::Lpar | K::Lsqb | K::Lbrace))
+                && prev.is_some_and(|p| {
+                    self.lines.line_col(p.start().to_u32()).0 == self.lines.line_col(s).0
+                })
+                && !(matches!(found, K::String | K::FStringStart | K::TStringStart)
+                    && prev.is_some_and(|p| p.kind() == K::Name)) =>
+            {
+                let p = prev?;
+                (
+                    "invalid syntax. Perhaps you forgot a comma?".to_owned(),
+                    p.start().to_u32(),
+                    en,
+                )
+            }
+            P::ExpectedToken {
+                expected: K::Colon,
+                found: K::Rbrace | K::Comma,
+            } if self.open_bracket(s) == Some(K::Lbrace) => {
+                let p = prev?;
+                (
+                    "':' expected after dictionary key".to_owned(),
+                    p.start().to_u32(),
+                    p.end().to_u32(),
+                )
+            }
+            P::PositionalAfterKeywordArgument | P::PositionalAfterKeywordUnpacking => {
+                let msg = if matches!(e, P::PositionalAfterKeywordArgument) {
+                    "positional argument follows keyword argument"
+                } else {
+                    "positional argument follows keyword argument unpacking"
+                };
+                let at = self.next_token(en).map_or(en, |t| t.start().to_u32());
+                (msg.to_owned(), at, at + 1)
+            }
+            P::InvalidArgumentUnpackingOrder => (
+                "iterable argument unpacking follows keyword argument unpacking".to_owned(),
+                s,
+                en,
+            ),
+            P::InvalidAssignmentTarget
+            | P::InvalidDeleteTarget
+            | P::InvalidAnnotatedAssignmentTarget => {
+                let name = self.expr_name(s, en);
+                if matches!(e, P::InvalidDeleteTarget) {
+                    (format!("cannot delete {name}"), s, en)
+                } else if self.statement_start(s) == s
+                    && self.open_bracket(s).is_none()
+                    && !matches!(name, "True" | "False" | "None")
+                    && here.is_some_and(|h| h.end().to_u32() <= en)
+                    && self.next_token(en).is_some_and(|t| t.kind() == K::Equal)
+                {
+                    (
+                        format!(
+                            "cannot assign to {name} here. Maybe you meant '==' instead of '='?"
+                        ),
+                        s,
+                        en,
+                    )
+                } else {
+                    (format!("cannot assign to {name}"), s, en)
+                }
+            }
+            P::InvalidAugmentedAssignmentTarget => {
+                let name = self.expr_name(s, en);
+                (
+                    format!("'{name}' is an illegal expression for augmented assignment"),
+                    s,
+                    en,
+                )
+            }
+            P::OtherError(m) if m == "Only single target (not tuple) can be annotated" => (
+                "only single target (not tuple) can be annotated".to_owned(),
+                s,
+                en,
+            ),
+            P::OtherError(m)
+                if m.starts_with("Expected `except` or `finally` after `try` block") =>
+            {
+                let p = prev?;
+                let at = if p.kind() == K::Newline {
+                    self.prev_token(p.start().to_u32())?
+                } else {
+                    p
+                };
+                (
+                    "expected 'except' or 'finally' block".to_owned(),
+                    at.end().to_u32(),
+                    at.end().to_u32() + 1,
+                )
+            }
+            P::UnparenthesizedGeneratorExpression => (
+                "Generator expression must be parenthesized".to_owned(),
+                s,
+                en,
+            ),
+            P::FStringError(F::UnclosedLbrace) | P::Lexical(L::FStringError(F::UnclosedLbrace)) => {
+                ("f-string: expecting '}'".to_owned(), s, s + 1)
+            }
+            P::TStringError(F::UnclosedLbrace) | P::Lexical(L::TStringError(F::UnclosedLbrace)) => {
+                ("t-string: expecting '}'".to_owned(), s, s + 1)
+            }
+            P::ExpectedExpression
+                if here.is_some_and(|h| h.kind() == K::Rbrace)
+                    && prev.is_some_and(|p| p.kind() == K::Lbrace)
+                    && matches!(
+                        self.open_bracket(prev?.start().to_u32()),
+                        Some(K::FStringStart | K::TStringStart)
+                    ) =>
+            {
+                let kind = if self.open_bracket(prev?.start().to_u32()) == Some(K::TStringStart) {
+                    "t-string"
+                } else {
+                    "f-string"
+                };
+                (
+                    format!("{kind}: valid expression required before '}}'"),
+                    s,
+                    en,
+                )
+            }
+            P::Lexical(L::OtherError(m)) if m.starts_with("Invalid decimal integer literal") => {
+                let lit = self.text.get(s as usize..en as usize).unwrap_or("");
+                if lit.starts_with('0') && lit.bytes().all(|b| b.is_ascii_digit() || b == b'_') {
+                    (
+                        "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers"
+                            .to_owned(),
+                        s,
+                        en,
+                    )
+                } else {
+                    ("invalid decimal literal".to_owned(), s, en)
+                }
+            }
+            P::Lexical(L::LineContinuationError) => (
+                "unexpected character after line continuation character".to_owned(),
+                s + 1,
+                s + 2,
+            ),
+            P::UnexpectedIndentation => {
+                // CPython points at the last character of the indentation.
+                let (line, _) = self.lines.line_col(s);
+                let lt = self.lines.line_text(self.text, line);
+                let width = lt.len() - lt.trim_start_matches([' ', '\t', '\x0c']).len();
+                let start = s - self.lines.line_col(s).1;
+                let at = start + u32::try_from(width.max(1) - 1).unwrap_or(0);
+                ("unexpected indent".to_owned(), at, at + 1)
+            }
+            P::Lexical(L::IndentationError) => {
+                let (line, col) = self.lines.line_col(s);
+                let len = u32::try_from(self.lines.line_text(self.text, line).len()).unwrap_or(0);
+                let at = s - col + len;
+                (
+                    "unindent does not match any outer indentation level".to_owned(),
+                    at,
+                    at,
+                )
+            }
+            _ => return None,
+        })
+    }
+}
+
+fn is_augmented(k: K) -> bool {
+    matches!(
+        k,
+        K::PlusEqual
+            | K::MinusEqual
+            | K::StarEqual
+            | K::SlashEqual
+            | K::DoubleSlashEqual
+            | K::PercentEqual
+            | K::AtEqual
+            | K::AmperEqual
+            | K::VbarEqual
+            | K::CircumflexEqual
+            | K::LeftShiftEqual
+            | K::RightShiftEqual
+            | K::DoubleStarEqual
+    )
+}
+
+/// Whether a token can start an expression.
+fn starts_expression(k: K) -> bool {
+    matches!(
+        k,
+        K::Name
+            | K::Int
+            | K::Float
+            | K::Complex
+            | K::String
+            | K::FStringStart
+            | K::TStringStart
+            | K::True
+            | K::False
+            | K::None
+            | K::Ellipsis
+            | K::Lpar
+            | K::Lsqb
+            | K::Lbrace
+            | K::Tilde
+            | K::Not
+            | K::Lambda
+            | K::Await
+    )
+}
