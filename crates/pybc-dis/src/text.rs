@@ -153,18 +153,18 @@ impl<'a> TextPrinter<'a> {
                 out.push('\n');
             }
             self.write_source_line(out, instr);
-            let mut fields: Vec<String> = Vec::with_capacity(6);
+            let mut fields = Line::new(out);
             if lineno_width > 0 {
-                fields.push(match line {
-                    Some(l) => format!("{l:>lineno_width$}"),
-                    None => " ".repeat(lineno_width),
-                });
+                match line {
+                    Some(l) => fields.fmt(format_args!("{l:>lineno_width$}")),
+                    None => fields.spaces(lineno_width),
+                }
             }
-            fields.push("   ".into());
-            fields.push(if instr.is_jump_target { ">>" } else { "  " }.into());
-            fields.push(format!("{:>offset_width$}", instr.offset));
+            fields.str("   ");
+            fields.str(if instr.is_jump_target { ">>" } else { "  " });
+            fields.fmt(format_args!("{:>offset_width$}", instr.offset));
             push_op_fields(&mut fields, instr.opname, instr.arg, &instr.argrepr, false);
-            write_fields(out, &fields);
+            fields.finish();
             if show_caches {
                 let mut offset = instr.offset;
                 for field in &instr.cache_info {
@@ -177,15 +177,15 @@ impl<'a> TextPrinter<'a> {
                         } else {
                             String::new()
                         };
-                        let mut fields: Vec<String> = Vec::with_capacity(6);
+                        let mut fields = Line::new(out);
                         if lineno_width > 0 {
-                            fields.push(" ".repeat(lineno_width));
+                            fields.spaces(lineno_width);
                         }
-                        fields.push("   ".into());
-                        fields.push("  ".into());
-                        fields.push(format!("{offset:>offset_width$}"));
+                        fields.str("   ");
+                        fields.str("  ");
+                        fields.fmt(format_args!("{offset:>offset_width$}"));
                         push_op_fields(&mut fields, "CACHE", Some(0), &argrepr, false);
-                        write_fields(out, &fields);
+                        fields.finish();
                     }
                 }
             }
@@ -247,24 +247,33 @@ impl<'a> TextPrinter<'a> {
                 out.push('\n');
             }
             self.write_source_line(out, instr);
-            let mut fields: Vec<String> = Vec::with_capacity(6);
+            let mut fields = Line::new(out);
             if lineno_width > 0 {
-                fields.push(line_field(
-                    instr.starts_line,
-                    instr.line_number,
-                    &instr.positions,
-                ));
+                if !show_positions && !instr.starts_line {
+                    fields.spaces(lineno_width);
+                } else {
+                    fields.str(&line_field(
+                        instr.starts_line,
+                        instr.line_number,
+                        &instr.positions,
+                    ));
+                }
             }
-            fields.push(match instr.label {
-                Some(l) => format!("{:>label_width$}", format!("L{l}:")),
-                None => " ".repeat(label_width),
-            });
+            match instr.label {
+                Some(l) => {
+                    // "L{l}:" right-aligned in label_width.
+                    let digits = decimal_len(u64::from(l));
+                    fields.spaces(label_width.saturating_sub(digits + 2));
+                    fields.glue(format_args!("L{l}:"));
+                }
+                None => fields.spaces(label_width),
+            }
             if offset_width > 0 {
-                fields.push(format!("{:>offset_width$}  ", instr.offset));
+                fields.fmt(format_args!("{:>offset_width$}  ", instr.offset));
             }
-            fields.push("   ".into());
+            fields.str("   ");
             push_op_fields(&mut fields, instr.opname, instr.arg, &instr.argrepr, true);
-            write_fields(out, &fields);
+            fields.finish();
             if self.options.show_caches && !instr.cache_info.is_empty() {
                 self.write_cache_lines(
                     out,
@@ -311,17 +320,17 @@ impl<'a> TextPrinter<'a> {
                 } else {
                     String::new()
                 };
-                let mut fields: Vec<String> = Vec::with_capacity(6);
+                let mut fields = Line::new(out);
                 if lineno_width > 0 {
-                    fields.push(line_field(false, None, &instr.positions));
+                    fields.str(&line_field(false, None, &instr.positions));
                 }
-                fields.push(" ".repeat(label_width));
+                fields.spaces(label_width);
                 if offset_width > 0 {
-                    fields.push(format!("{offset:>offset_width$}  "));
+                    fields.fmt(format_args!("{offset:>offset_width$}  "));
                 }
-                fields.push("   ".into());
+                fields.str("   ");
                 push_op_fields(&mut fields, "CACHE", Some(0), &argrepr, true);
-                write_fields(out, &fields);
+                fields.finish();
             }
         }
     }
@@ -375,13 +384,13 @@ fn write_print_layout(out: &mut String, listing: &CodeListing, style: PrintStyle
 
 /// The opcode name and argument columns.
 fn push_op_fields(
-    fields: &mut Vec<String>,
+    fields: &mut Line<'_>,
     opname: &str,
     arg: Option<i64>,
     argrepr: &str,
     overflow: bool,
 ) {
-    fields.push(format!("{opname:<OPNAME_WIDTH$}"));
+    fields.fmt(format_args!("{opname:<OPNAME_WIDTH$}"));
     if let Some(arg) = arg {
         // 3.13+ lets a long opname eat into the argument column.
         let excess = if overflow {
@@ -390,24 +399,78 @@ fn push_op_fields(
             0
         };
         let width = OPARG_WIDTH.saturating_sub(excess);
-        fields.push(format!("{arg:>width$}"));
+        fields.fmt(format_args!("{arg:>width$}"));
         if !argrepr.is_empty() {
-            fields.push(format!("({argrepr})"));
+            fields.str("(");
+            fields.out.push_str(argrepr);
+            fields.out.push(')');
         }
     }
 }
 
-fn write_fields(out: &mut String, fields: &[String]) {
-    let start = out.len();
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
+/// One listing line as `dis` builds it: fields joined by single spaces,
+/// trailing whitespace removed. Fields are written straight into the
+/// output, so printing a line allocates nothing.
+struct Line<'a> {
+    out: &'a mut String,
+    start: usize,
+    first: bool,
+}
+
+impl<'a> Line<'a> {
+    fn new(out: &'a mut String) -> Line<'a> {
+        let start = out.len();
+        Line {
+            out,
+            start,
+            first: true,
         }
-        out.push_str(f);
     }
-    let trimmed = out[start..].trim_end().len();
-    out.truncate(start + trimmed);
-    out.push('\n');
+
+    fn separate(&mut self) {
+        if !self.first {
+            self.out.push(' ');
+        }
+        self.first = false;
+    }
+
+    fn str(&mut self, field: &str) {
+        self.separate();
+        self.out.push_str(field);
+    }
+
+    fn fmt(&mut self, field: std::fmt::Arguments<'_>) {
+        self.separate();
+        let _ = self.out.write_fmt(field);
+    }
+
+    /// Continues the current field (no separator).
+    fn glue(&mut self, more: std::fmt::Arguments<'_>) {
+        let _ = self.out.write_fmt(more);
+    }
+
+    fn spaces(&mut self, n: usize) {
+        self.separate();
+        self.out.extend(std::iter::repeat_n(' ', n));
+    }
+
+    fn finish(self) {
+        let kept = self
+            .out
+            .get(self.start..)
+            .map_or(0, |line| line.trim_end().len());
+        self.out.truncate(self.start + kept);
+        self.out.push('\n');
+    }
+}
+
+fn decimal_len(mut n: u64) -> usize {
+    let mut len = 1;
+    while n >= 10 {
+        n /= 10;
+        len += 1;
+    }
+    len
 }
 
 /// `dis._get_lineno_width` (3.13+).
