@@ -156,13 +156,13 @@ impl<'a> TextPrinter<'a> {
             let mut fields = Line::new(out);
             if lineno_width > 0 {
                 match line {
-                    Some(l) => fields.fmt(format_args!("{l:>lineno_width$}")),
+                    Some(l) => fields.int_right(l, lineno_width),
                     None => fields.spaces(lineno_width),
                 }
             }
             fields.str("   ");
             fields.str(if instr.is_jump_target { ">>" } else { "  " });
-            fields.fmt(format_args!("{:>offset_width$}", instr.offset));
+            fields.int_right(i64::from(instr.offset), offset_width);
             push_op_fields(&mut fields, instr.opname, instr.arg, &instr.argrepr, false);
             fields.finish();
             if show_caches {
@@ -183,7 +183,7 @@ impl<'a> TextPrinter<'a> {
                         }
                         fields.str("   ");
                         fields.str("  ");
-                        fields.fmt(format_args!("{offset:>offset_width$}"));
+                        fields.int_right(i64::from(offset), offset_width);
                         push_op_fields(&mut fields, "CACHE", Some(0), &argrepr, false);
                         fields.finish();
                     }
@@ -390,7 +390,7 @@ fn push_op_fields(
     argrepr: &str,
     overflow: bool,
 ) {
-    fields.fmt(format_args!("{opname:<OPNAME_WIDTH$}"));
+    fields.str_left(opname, OPNAME_WIDTH);
     if let Some(arg) = arg {
         // 3.13+ lets a long opname eat into the argument column.
         let excess = if overflow {
@@ -399,7 +399,7 @@ fn push_op_fields(
             0
         };
         let width = OPARG_WIDTH.saturating_sub(excess);
-        fields.fmt(format_args!("{arg:>width$}"));
+        fields.int_right(arg, width);
         if !argrepr.is_empty() {
             fields.str("(");
             fields.out.push_str(argrepr);
@@ -447,6 +447,47 @@ impl<'a> Line<'a> {
     /// Continues the current field (no separator).
     fn glue(&mut self, more: std::fmt::Arguments<'_>) {
         let _ = self.out.write_fmt(more);
+    }
+
+    /// `f"{text:<width}"`.
+    fn str_left(&mut self, text: &str, width: usize) {
+        self.separate();
+        self.out.push_str(text);
+        let len = if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+        self.out
+            .extend(std::iter::repeat_n(' ', width.saturating_sub(len)));
+    }
+
+    /// `f"{n:>width}"`, without going through `core::fmt`.
+    fn int_right(&mut self, n: i64, width: usize) {
+        self.separate();
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut rest = n.unsigned_abs();
+        loop {
+            at -= 1;
+            if let Some(d) = digits.get_mut(at) {
+                *d = b'0' + (rest % 10) as u8;
+            }
+            rest /= 10;
+            if rest == 0 || at == 0 {
+                break;
+            }
+        }
+        let text = digits.get(at..).unwrap_or(&[]);
+        let len = text.len() + usize::from(n < 0);
+        self.out
+            .extend(std::iter::repeat_n(' ', width.saturating_sub(len)));
+        if n < 0 {
+            self.out.push('-');
+        }
+        for &d in text {
+            self.out.push(char::from(d));
+        }
     }
 
     fn spaces(&mut self, n: usize) {
