@@ -331,6 +331,38 @@ impl<'a> VarNames<'a> {
     }
 }
 
+/// A map keyed by bytecode offset: a vector for offsets inside the code,
+/// a hash map for the rare ones past its end (jumps of hostile files).
+struct OffsetMap<T> {
+    inside: Vec<Option<T>>,
+    outside: HashMap<u32, T>,
+}
+
+impl<T: Copy> OffsetMap<T> {
+    fn new(code_len: usize) -> OffsetMap<T> {
+        OffsetMap {
+            inside: vec![None; code_len + 1],
+            outside: HashMap::new(),
+        }
+    }
+
+    fn insert(&mut self, offset: u32, value: T) {
+        match self.inside.get_mut(offset as usize) {
+            Some(slot) => *slot = Some(value),
+            None => {
+                self.outside.insert(offset, value);
+            }
+        }
+    }
+
+    fn get(&self, offset: u32) -> Option<T> {
+        match self.inside.get(offset as usize) {
+            Some(slot) => *slot,
+            None => self.outside.get(&offset).copied(),
+        }
+    }
+}
+
 /// Decodes a code object's instructions the way that version's `dis` does.
 pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -> CodeListing {
     let bytes = code.code_bytes();
@@ -390,7 +422,7 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
         }
     }
     // dict() keeps the last value for a repeated offset.
-    let mut starts_map: HashMap<u32, Option<i64>> = HashMap::with_capacity(line_starts.len());
+    let mut starts_map: OffsetMap<Option<i64>> = OffsetMap::new(bytes.len());
     for &(offset, line) in &line_starts {
         starts_map.insert(offset, line);
     }
@@ -426,14 +458,13 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
             }
         }
     }
-    let label_of: HashMap<u32, u32> = label_set
-        .iter()
-        .enumerate()
-        .map(|(i, &off)| (off, i as u32 + 1))
-        .collect();
+    let mut label_of: OffsetMap<u32> = OffsetMap::new(bytes.len());
+    for (i, &off) in label_set.iter().enumerate() {
+        label_of.insert(off, i as u32 + 1);
+    }
     if d.rules.layout == Layout::Labels {
         for e in &exception_entries {
-            let l = |o| label_of.get(&o).copied().unwrap_or(0);
+            let l = |o| label_of.get(o).unwrap_or(0);
             exception_labels.push((l(e.start), l(e.end), l(e.target)));
         }
     }
@@ -443,8 +474,9 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
     let mut instructions = Vec::with_capacity(raw.len());
     let mut line_number: Option<i64> = None;
     for r in raw {
-        let starts_line = starts_map.contains_key(&r.offset);
-        if let Some(&line) = starts_map.get(&r.offset) {
+        let start = starts_map.get(r.offset);
+        let starts_line = start.is_some();
+        if let Some(line) = start {
             line_number = line;
         }
         let info = d.table.op(r.opcode);
@@ -481,7 +513,7 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
         let jump = r
             .arg
             .and_then(|a| jump_target(d, r.opcode, a, r.offset, r.size));
-        let label = label_of.get(&r.offset).copied();
+        let label = label_of.get(r.offset);
         instructions.push(Instruction {
             opcode: r.opcode,
             opname: info.name,
@@ -506,7 +538,7 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
         instructions,
         exception_entries,
         exception_labels,
-        label_count: label_of.len(),
+        label_count: label_set.len(),
         line_starts,
         positions,
         code_len: bytes.len(),
@@ -518,7 +550,7 @@ fn arg_description(
     d: Dialect,
     names: &VarNames<'_>,
     consts: &[Obj],
-    label_of: &HashMap<u32, u32>,
+    label_of: &OffsetMap<u32>,
     r: &RawOp,
     arg: i64,
     repr: &dyn Fn(&Object) -> String,
@@ -594,7 +626,7 @@ fn arg_description(
                     } else {
                         "to"
                     };
-                    let label = label_of.get(&target).copied().unwrap_or(0);
+                    let label = label_of.get(target).unwrap_or(0);
                     (ArgValue::Target(target), format!("{preposition} L{label}"))
                 }
             },
