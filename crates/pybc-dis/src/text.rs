@@ -458,8 +458,7 @@ impl<'a> Line<'a> {
         } else {
             text.chars().count()
         };
-        self.out
-            .extend(std::iter::repeat_n(' ', width.saturating_sub(len)));
+        push_spaces(self.out, width.saturating_sub(len));
     }
 
     /// `f"{n:>width}"`, without going through `core::fmt`.
@@ -480,8 +479,7 @@ impl<'a> Line<'a> {
         }
         let text = digits.get(at..).unwrap_or(&[]);
         let len = text.len() + usize::from(n < 0);
-        self.out
-            .extend(std::iter::repeat_n(' ', width.saturating_sub(len)));
+        push_spaces(self.out, width.saturating_sub(len));
         if n < 0 {
             self.out.push('-');
         }
@@ -492,7 +490,7 @@ impl<'a> Line<'a> {
 
     fn spaces(&mut self, n: usize) {
         self.separate();
-        self.out.extend(std::iter::repeat_n(' ', n));
+        push_spaces(self.out, n);
     }
 
     fn finish(self) {
@@ -502,6 +500,15 @@ impl<'a> Line<'a> {
             .map_or(0, |line| line.trim_end().len());
         self.out.truncate(self.start + kept);
         self.out.push('\n');
+    }
+}
+
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                ";
+    while n > 0 {
+        let chunk = n.min(SPACES.len());
+        out.push_str(SPACES.get(..chunk).unwrap_or(""));
+        n -= chunk;
     }
 }
 

@@ -135,7 +135,13 @@ pub fn module_text(module: &Module, options: &Options) -> Result<String, Error> 
     if options.show_source {
         printer = printer.with_source(&source_lines);
     }
-    let mut text = String::new();
+    // A listing line takes about 60 bytes per 2-byte code unit; reserving
+    // that up front saves copying the text as it grows.
+    let code_len = match &*module.code {
+        Object::Code(code) => code.code_bytes().len(),
+        _ => 0,
+    };
+    let mut text = String::with_capacity(code_len.saturating_mul(32).min(1 << 26));
     match &*module.code {
         Object::Code(code) => printer.write_dis(&mut text, code),
         other => return Err(Error::NotCode(other.type_name())),
