@@ -442,7 +442,10 @@ impl ErrCtx<'_> {
                 let what = m.strip_prefix("Expected an indented block after ")?;
                 let (word, desc) = match what {
                     "function definition" => ("def", "function definition".to_owned()),
-                    "class definition" => ("class", "class definition".to_owned()),
+                    "class definition" | "`class` definition" => {
+                        ("class", "class definition".to_owned())
+                    }
+                    "`def` definition" => ("def", "function definition".to_owned()),
                     _ => {
                         let kw = what.strip_prefix('`')?.split('`').next()?;
                         (kw, format!("'{kw}' statement"))

@@ -247,6 +247,32 @@ impl ErrCtx<'_> {
                 en,
             ),
             P::InvalidAssignmentTarget
+                if self.expr_name(s, en) == "comparison"
+                    && self
+                        .next_token(self.statement_start(s))
+                        .is_some_and(|t| matches!(t.kind(), K::For | K::Async)) =>
+            {
+                // CPython finds no invalid target in `for a < b ...`.
+                let op = self.tokens.get(self.tok_index(s)..)?.iter().find(|t| {
+                    matches!(
+                        t.kind(),
+                        K::Less
+                            | K::Greater
+                            | K::LessEqual
+                            | K::GreaterEqual
+                            | K::EqEqual
+                            | K::NotEqual
+                            | K::Is
+                            | K::Not
+                    )
+                })?;
+                (
+                    "invalid syntax".to_owned(),
+                    op.start().to_u32(),
+                    op.end().to_u32(),
+                )
+            }
+            P::InvalidAssignmentTarget
             | P::InvalidDeleteTarget
             | P::InvalidAnnotatedAssignmentTarget => {
                 let name = self.expr_name(s, en);
@@ -345,6 +371,132 @@ impl ErrCtx<'_> {
                 s + 1,
                 s + 2,
             ),
+            P::ParamAfterVarKeywordParam => (
+                "arguments cannot follow var-keyword argument".to_owned(),
+                s,
+                en,
+            ),
+            P::OtherError(m) if m == "Only one '/' separator allowed" => {
+                ("/ may appear only once".to_owned(), s, en)
+            }
+            P::OtherError(m) if m == "Only one '*' parameter allowed" => {
+                ("* argument may appear only once".to_owned(), s, en)
+            }
+            P::OtherError(m) if m == "'/' parameter must appear before '*' parameter" => {
+                ("/ must be ahead of *".to_owned(), s, en)
+            }
+            P::OtherError(m) if m == "Boolean 'not' expression cannot be used here" => (
+                "'not' after an operator must be parenthesized".to_owned(),
+                s,
+                en,
+            ),
+            P::VarParameterWithDefault => {
+                let stars = self
+                    .tokens
+                    .get(..self.tok_index(s))?
+                    .iter()
+                    .rev()
+                    .find(|t| matches!(t.kind(), K::Star | K::DoubleStar))?;
+                let what = if stars.kind() == K::Star {
+                    "var-positional"
+                } else {
+                    "var-keyword"
+                };
+                (format!("{what} argument cannot have default value"), s, en)
+            }
+            P::EmptyTypeParams => ("Type parameter list cannot be empty".to_owned(), s, en),
+            P::EmptyImportNames => (
+                "Expected one or more names after 'import'".to_owned(),
+                s,
+                en,
+            ),
+            P::ExpectedExpression if prev.is_some_and(|p| p.kind() == K::Equal) => {
+                let eq = prev?;
+                let st = self.statement_start(s);
+                let in_def = self
+                    .next_token(st)
+                    .is_some_and(|t| matches!(t.kind(), K::Def | K::Async | K::Lambda));
+                if in_def {
+                    (
+                        "expected default value expression".to_owned(),
+                        eq.start().to_u32(),
+                        eq.end().to_u32(),
+                    )
+                } else {
+                    let name = self.prev_token(eq.start().to_u32())?;
+                    (
+                        "expected argument value expression".to_owned(),
+                        name.start().to_u32(),
+                        eq.end().to_u32(),
+                    )
+                }
+            }
+            P::SimpleStatementsOnSameLine
+                if here.is_some_and(|h| h.kind() == K::From)
+                    && self
+                        .next_token(self.statement_start(s))
+                        .is_some_and(|t| t.kind() == K::Import) =>
+            {
+                let st = self.statement_start(s);
+                (
+                    "Did you mean to use 'from ... import ...' instead?".to_owned(),
+                    st,
+                    en,
+                )
+            }
+            P::ExpectedToken {
+                expected: K::Lpar, ..
+            } if {
+                let i = self.tok_index(s);
+                i >= 2 && self.tokens.get(i - 2).map(|t| t.kind()) == Some(K::Def)
+            } =>
+            {
+                ("expected '('".to_owned(), s, en)
+            }
+            P::ExpectedToken {
+                expected: K::Else, ..
+            } => {
+                let idx = self.tok_index(s);
+                let if_pos = self
+                    .tokens
+                    .get(..idx)?
+                    .iter()
+                    .rposition(|t| t.kind() == K::If)?;
+                let body = self.tokens.get(if_pos.checked_sub(1)?)?;
+                (
+                    "expected 'else' after 'if' expression".to_owned(),
+                    body.start().to_u32(),
+                    s,
+                )
+            }
+            P::ExpectedToken {
+                expected: K::Colon,
+                found: K::Equal,
+            } if prev.is_some_and(|p| p.kind() == K::Name)
+                && self
+                    .prev_token(prev?.start().to_u32())
+                    .is_some_and(|t| matches!(t.kind(), K::If | K::Elif | K::While)) =>
+            {
+                let p = prev?;
+                (
+                    "invalid syntax. Maybe you meant '==' or ':=' instead of '='?".to_owned(),
+                    p.start().to_u32(),
+                    en,
+                )
+            }
+            P::Lexical(L::InvalidByteLiteral) => {
+                let idx = self.tokens.partition_point(|t| t.end().to_u32() <= s);
+                let at = self
+                    .tokens
+                    .get(idx)
+                    .filter(|t| t.start().to_u32() <= s)
+                    .map_or(s, |t| t.start().to_u32());
+                (
+                    "bytes can only contain ASCII literal characters".to_owned(),
+                    at,
+                    en,
+                )
+            }
             P::UnexpectedIndentation => {
                 // CPython points at the last character of the indentation.
                 let (line, _) = self.lines.line_col(s);
