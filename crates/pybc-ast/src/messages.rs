@@ -123,6 +123,34 @@ impl ErrCtx<'_> {
         if first == Some(K::Lambda) {
             return "lambda";
         }
+        // A parenthesised or bracketed display: a comma at its top level
+        // (or nothing inside) makes it a tuple or list.
+        let mut d = 0i32;
+        let mut comma1 = false;
+        let mut closes_at_end = false;
+        for (i, t) in toks.iter().enumerate() {
+            match t.kind() {
+                K::Lpar | K::Lsqb | K::Lbrace => d += 1,
+                K::Rpar | K::Rsqb | K::Rbrace => {
+                    d -= 1;
+                    if d == 0 {
+                        closes_at_end = i + 1 == toks.len();
+                        if !closes_at_end {
+                            break;
+                        }
+                    }
+                }
+                K::Comma if d == 1 => comma1 = true,
+                _ => {}
+            }
+        }
+        if closes_at_end && (comma1 || toks.len() == 2) && !comp {
+            match first {
+                Some(K::Lpar) => return "tuple",
+                Some(K::Lsqb) => return "list",
+                _ => {}
+            }
+        }
         if ifexp {
             return "conditional expression";
         }
@@ -276,7 +304,13 @@ impl ErrCtx<'_> {
             | P::InvalidDeleteTarget
             | P::InvalidAnnotatedAssignmentTarget => {
                 let name = self.expr_name(s, en);
-                if matches!(e, P::InvalidDeleteTarget) {
+                if name == "yield expression" && !matches!(e, P::InvalidDeleteTarget) {
+                    (
+                        "assignment to yield expression not possible".to_owned(),
+                        s,
+                        en,
+                    )
+                } else if matches!(e, P::InvalidDeleteTarget) {
                     (format!("cannot delete {name}"), s, en)
                 } else if self.statement_start(s) == s
                     && self.open_bracket(s).is_none()
@@ -371,6 +405,194 @@ impl ErrCtx<'_> {
                 s + 1,
                 s + 2,
             ),
+            P::OtherError(m)
+                if m == "Expected a parameter name"
+                    && self.next_token(en).is_some_and(|t| t.kind() == K::Equal) =>
+            {
+                let msg = match here.map(|h| h.kind()) {
+                    Some(K::Star) => "cannot assign to iterable argument unpacking",
+                    Some(K::DoubleStar) => "cannot assign to keyword argument unpacking",
+                    _ => "expression cannot contain assignment, perhaps you meant \"==\"?",
+                };
+                (msg.to_owned(), s, en)
+            }
+            P::ExpectedToken {
+                expected: K::Rpar,
+                found: K::Lpar,
+            } if self
+                .next_token(self.statement_start(s))
+                .is_some_and(|t| matches!(t.kind(), K::Def | K::Async)) =>
+            {
+                (
+                    "Function parameters cannot be parenthesized".to_owned(),
+                    s,
+                    en,
+                )
+            }
+            P::ExpectedToken {
+                expected: K::Colon,
+                found: K::Lpar,
+            } if self
+                .tokens
+                .get(self.tok_index(self.statement_start(s))..self.tok_index(s))
+                .is_some_and(|ts| {
+                    ts.iter()
+                        .rposition(|t| t.kind() == K::Lambda)
+                        .is_some_and(|i| {
+                            ts.get(i..)
+                                .is_some_and(|rest| !rest.iter().any(|t| t.kind() == K::Colon))
+                        })
+                }) =>
+            {
+                (
+                    "Lambda expression parameters cannot be parenthesized".to_owned(),
+                    s,
+                    en,
+                )
+            }
+            P::OtherError(m)
+                if m == "Cannot have both 'except' and 'except*' on the same 'try'" =>
+            {
+                (
+                    "cannot have both 'except' and 'except*' on the same 'try'".to_owned(),
+                    s,
+                    en,
+                )
+            }
+            P::OtherError(m) if m.starts_with("Multiple exception types must be parenthesized") => {
+                (
+                    "multiple exception types must be parenthesized".to_owned(),
+                    s,
+                    en,
+                )
+            }
+            P::OtherError(m) if m == "Positional patterns cannot follow keyword patterns" => (
+                "positional patterns follow keyword patterns".to_owned(),
+                s,
+                en,
+            ),
+            P::OtherError(m) if m.starts_with("Only single target (not ") => {
+                let mut msg = m.clone();
+                msg.replace_range(..1, "o");
+                (msg, s, en)
+            }
+            P::OtherError(m) if m == "Trailing comma not allowed" => (
+                "trailing comma not allowed without surrounding parentheses".to_owned(),
+                en,
+                en + 1,
+            ),
+            P::InvalidStarredExpressionUsage
+                if prev.is_some_and(|p| p.kind() == K::Colon)
+                    && self.open_bracket(s) == Some(K::Lbrace) =>
+            {
+                (
+                    "cannot use a starred expression in a dictionary value".to_owned(),
+                    s,
+                    en,
+                )
+            }
+            P::ExpectedExpression
+                if here.is_some_and(|h| matches!(h.kind(), K::Rbrace | K::Comma))
+                    && prev.is_some_and(|p| p.kind() == K::Colon)
+                    && self.open_bracket(s) == Some(K::Lbrace) =>
+            {
+                let p = prev?;
+                (
+                    "expression expected after dictionary key and ':'".to_owned(),
+                    p.start().to_u32(),
+                    p.end().to_u32(),
+                )
+            }
+            P::ExpectedToken {
+                found: K::For,
+                expected: K::Rsqb | K::Rpar | K::Rbrace,
+            } => {
+                let idx = self.tok_index(s);
+                let mut depth = 0i32;
+                let open = self
+                    .tokens
+                    .get(..idx)?
+                    .iter()
+                    .rposition(|t| match t.kind() {
+                        K::Rpar | K::Rsqb | K::Rbrace => {
+                            depth += 1;
+                            false
+                        }
+                        K::Lpar | K::Lsqb | K::Lbrace => {
+                            depth -= 1;
+                            depth < 0
+                        }
+                        _ => false,
+                    })?;
+                let first = self.tokens.get(open + 1)?;
+                (
+                    "did you forget parentheses around the comprehension target?".to_owned(),
+                    first.start().to_u32(),
+                    s,
+                )
+            }
+            P::ExpectedToken {
+                expected: K::Else, ..
+            } if {
+                let idx = self.tok_index(s);
+                let toks = self.tokens.get(..idx).unwrap_or(&[]);
+                let if_pos = toks.iter().rposition(|t| t.kind() == K::If);
+                let for_pos = toks.iter().rposition(|t| t.kind() == K::For);
+                match (if_pos, for_pos) {
+                    (Some(i), Some(f)) => {
+                        f < i
+                            && !toks
+                                .get(f..i)
+                                .unwrap_or(&[])
+                                .iter()
+                                .any(|t| t.kind() == K::In)
+                    }
+                    _ => false,
+                }
+            } =>
+            {
+                let idx = self.tok_index(s);
+                let toks = self.tokens.get(..idx)?;
+                let if_tok = toks.iter().rev().find(|t| t.kind() == K::If)?;
+                (
+                    "'in' expected after for-loop variables".to_owned(),
+                    if_tok.start().to_u32(),
+                    if_tok.end().to_u32(),
+                )
+            }
+            P::ExpectedToken {
+                expected: K::Colon,
+                found: K::Equal,
+            } if {
+                let st = self.statement_start(s);
+                self.next_token(st)
+                    .is_some_and(|t| matches!(t.kind(), K::If | K::Elif | K::While))
+                    && prev.is_some_and(|p| matches!(p.kind(), K::Name | K::Rsqb))
+            } =>
+            {
+                let kw = self.next_token(self.statement_start(s))?;
+                let start = self.next_token(kw.end().to_u32())?;
+                let p = prev?;
+                let before = self.prev_token(p.start().to_u32());
+                let what = if p.kind() == K::Rsqb {
+                    Some("subscript")
+                } else if before.is_some_and(|b| b.kind() == K::Dot) {
+                    Some("attribute")
+                } else if before.is_some_and(|b| b.start() == kw.start()) {
+                    None
+                } else {
+                    return None;
+                };
+                let msg = match what {
+                    Some(w) => {
+                        format!("cannot assign to {w} here. Maybe you meant '==' instead of '='?")
+                    }
+                    None => {
+                        "invalid syntax. Maybe you meant '==' or ':=' instead of '='?".to_owned()
+                    }
+                };
+                (msg, start.start().to_u32(), en)
+            }
             P::ParamAfterVarKeywordParam => (
                 "arguments cannot follow var-keyword argument".to_owned(),
                 s,
