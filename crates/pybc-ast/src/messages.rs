@@ -685,6 +685,9 @@ impl ErrCtx<'_> {
                     .iter()
                     .rposition(|t| t.kind() == K::If)?;
                 let body = self.tokens.get(if_pos.checked_sub(1)?)?;
+                if self.lines.line_col(body.start().to_u32()).0 != self.lines.line_col(s).0 {
+                    return None;
+                }
                 (
                     "expected 'else' after 'if' expression".to_owned(),
                     body.start().to_u32(),
