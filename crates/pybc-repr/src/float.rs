@@ -131,20 +131,41 @@ pub fn repr_float(x: f64) -> String {
     format_r(x, false, true)
 }
 
-/// `repr(float)` before short reprs (1.x–2.6 and 3.0): C's `%.17g`, then
-/// `.0` added when the text has neither a point nor an exponent.
-pub fn repr_float_17g(x: f64) -> String {
+/// `repr(float)` before short reprs (1.x–2.6 and 3.0): C's `%.<precision>g`,
+/// then `.0` added when the text has neither a point nor an exponent.
+pub fn repr_float_g(x: f64, precision: usize) -> String {
     if x.is_nan() {
         return "nan".into();
     }
     if x.is_infinite() {
         return if x < 0.0 { "-inf" } else { "inf" }.into();
     }
-    let mut out = format_g(x, 17);
+    let mut out = format_g(x, precision.clamp(1, 40));
     if !out.contains(['.', 'e']) {
         out.push_str(".0");
     }
     out
+}
+
+/// `repr(complex)` before short reprs: each part as C's `%.<precision>g`,
+/// the real part left out when it equals zero (`-0.0` too).
+pub(crate) fn repr_complex_g(real: f64, imag: f64, precision: usize) -> String {
+    let part = |x: f64| {
+        if x.is_nan() {
+            "nan".to_string()
+        } else if x.is_infinite() {
+            if x < 0.0 { "-inf" } else { "inf" }.to_string()
+        } else {
+            format_g(x, precision.clamp(1, 40))
+        }
+    };
+    if real == 0.0 {
+        format!("{}j", part(imag))
+    } else {
+        let imag_text = part(imag);
+        let sign = if imag_text.starts_with('-') { "" } else { "+" };
+        format!("({}{sign}{imag_text}j)", part(real))
+    }
 }
 
 /// C's `%.<precision>g` for a finite `x`.
@@ -225,7 +246,14 @@ mod tests {
             (f64::INFINITY, "inf"),
         ];
         for &(x, want) in cases {
-            assert_eq!(repr_float_17g(x), want, "{x:?}");
+            assert_eq!(repr_float_g(x, 17), want, "{x:?}");
+        }
+        for (x, want) in [
+            (0.1, "0.1"),
+            (std::f64::consts::PI, "3.14159265359"),
+            (1e12, "1e+12"),
+        ] {
+            assert_eq!(repr_float_g(x, 12), want, "{x:?}");
         }
     }
 
@@ -237,5 +265,8 @@ mod tests {
         assert_eq!(repr_complex(1.0, 2.0), "(1+2j)");
         assert_eq!(repr_complex(f64::NAN, f64::INFINITY), "(nan+infj)");
         assert_eq!(repr_complex(0.0, f64::INFINITY), "infj");
+        assert_eq!(repr_complex_g(0.0, 0.1, 17), "0.10000000000000001j");
+        assert_eq!(repr_complex_g(-0.0, 2.0, 17), "2j");
+        assert_eq!(repr_complex_g(1.5, -2.0, 12), "(1.5-2j)");
     }
 }

@@ -24,7 +24,7 @@
 //!   occur in code objects).
 
 use pybc_model::{CodeObject, Obj, Object};
-use pybc_versions::rules::{octal_string_escapes, short_float_repr};
+use pybc_versions::rules::{float_repr_precision, octal_string_escapes};
 use pybc_versions::PyVersion;
 
 mod float;
@@ -35,7 +35,7 @@ mod printable_tables;
 mod set;
 mod text;
 
-pub use float::{repr_float, repr_float_17g};
+pub use float::{repr_float, repr_float_g};
 pub use printable::unicode_version;
 
 /// `repr(obj)` as Python `version` prints it.
@@ -88,12 +88,14 @@ fn write_repr(
                 out.push('L');
             }
         }
-        Object::Float(x) => out.push_str(&if short_float_repr(version) {
-            repr_float(*x)
-        } else {
-            float::repr_float_17g(*x)
+        Object::Float(x) => out.push_str(&match float_repr_precision(version) {
+            None => repr_float(*x),
+            Some(precision) => float::repr_float_g(*x, precision),
         }),
-        Object::Complex { real, imag } => out.push_str(&float::repr_complex(*real, *imag)),
+        Object::Complex { real, imag } => out.push_str(&match float_repr_precision(version) {
+            None => float::repr_complex(*real, *imag),
+            Some(precision) => float::repr_complex_g(*real, *imag, precision),
+        }),
         Object::Bytes(b) if octal_string_escapes(version) => {
             out.push_str(&text::repr_bytes_octal(b))
         }
@@ -251,8 +253,9 @@ mod tests {
         let s = Object::Bytes(b"a\nb'\x7f".as_slice().into());
         assert_eq!(repr(&s, v15, &no_code), "\"a\\012b'\\177\"");
         assert_eq!(repr(&s, PyVersion::new(2, 1), &no_code), "\"a\\nb'\\x7f\"");
+        assert_eq!(repr(&Object::Float(0.1), v15, &no_code), "0.1");
         assert_eq!(
-            repr(&Object::Float(0.1), v15, &no_code),
+            repr(&Object::Float(0.1), PyVersion::new(2, 6), &no_code),
             "0.10000000000000001"
         );
         assert_eq!(

@@ -205,10 +205,17 @@ impl DisRules {
     }
 }
 
-/// `repr(float)` gives the shortest digits that read back (2.7, 3.1+);
-/// before, it was C's `%.17g` (`0.10000000000000001`).
-pub const fn short_float_repr(version: PyVersion) -> bool {
-    version.at_least(3, 1) || (version.major == 2 && version.minor >= 7)
+/// The precision of C's `%.Ng` that `repr(float)` used, or `None` where it
+/// gives the shortest digits that read back (2.7, 3.1+): 17 from 1.6
+/// (`0.10000000000000001`), 12 before (`0.1`, `3.14159265359`).
+pub const fn float_repr_precision(version: PyVersion) -> Option<usize> {
+    if version.at_least(3, 1) || (version.major == 2 && version.minor >= 7) {
+        None
+    } else if version.at_least(1, 6) {
+        Some(17)
+    } else {
+        Some(12)
+    }
 }
 
 /// `repr(str)` escapes unprintable bytes in octal (`\012`) before 2.1,
