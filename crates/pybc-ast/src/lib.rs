@@ -380,6 +380,16 @@ impl ErrCtx<'_> {
         })
     }
 
+    /// Whether the last `word` token before `offset` is followed by `*`.
+    fn star_follows(&self, offset: u32, word: &str) -> bool {
+        let idx = self.tokens.partition_point(|t| t.start().to_u32() < offset);
+        let toks = self.tokens.get(..idx).unwrap_or(&[]);
+        toks.iter()
+            .rposition(|t| self.text.get(t.start().to_usize()..t.end().to_usize()) == Some(word))
+            .and_then(|i| toks.get(i + 1))
+            .is_some_and(|t| t.kind() == ruff_python_ast::token::TokenKind::Star)
+    }
+
     fn message(&self, e: &ruff_python_parser::ParseErrorType, start: u32) -> Option<String> {
         use ruff_python_ast::token::TokenKind as K;
         use ruff_python_parser::{LexicalErrorType as L, ParseErrorType as P};
@@ -452,6 +462,11 @@ impl ErrCtx<'_> {
                     }
                 };
                 let line = self.keyword_line(start, word)?;
+                let desc = if word == "except" && self.star_follows(start, word) {
+                    "'except*' statement".to_owned()
+                } else {
+                    desc
+                };
                 format!("expected an indented block after {desc} on line {line}")
             }
             _ => return None,

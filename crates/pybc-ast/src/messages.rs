@@ -83,6 +83,21 @@ impl ErrCtx<'_> {
             .map_or(offset, |t| t.start().to_u32())
     }
 
+    /// Whether the logical line holding `offset` starts with one of `kinds`.
+    fn line_starts_with(&self, offset: u32, kinds: &[K]) -> bool {
+        let idx = self.tok_index(offset);
+        let toks = self.tokens.get(..idx).unwrap_or(&[]);
+        let from = toks
+            .iter()
+            .rposition(|t| matches!(t.kind(), K::Newline | K::Indent | K::Dedent | K::Semi))
+            .map_or(0, |i| i + 1);
+        toks.get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .find(|t| !is_trivia(t.kind()))
+            .is_some_and(|t| kinds.contains(&t.kind()))
+    }
+
     /// CPython's name for the expression spanning `[start, end)`
     /// (`_PyPegen_get_expr_name`), judged from its tokens.
     fn expr_name(&self, start: u32, end: u32) -> &'static str {
@@ -116,7 +131,9 @@ impl ErrCtx<'_> {
                 K::And | K::Or | K::Not => boolop = true,
                 K::If => ifexp = true,
                 K::ColonEqual => walrus = true,
-                k if k.is_operator() && !matches!(k, K::Dot | K::Comma) => binop = true,
+                k if k.is_operator() && !matches!(k, K::Dot | K::Comma | K::Ellipsis) => {
+                    binop = true
+                }
                 _ => {}
             }
         }
@@ -314,7 +331,18 @@ impl ErrCtx<'_> {
                     (format!("cannot delete {name}"), s, en)
                 } else if self.statement_start(s) == s
                     && self.open_bracket(s).is_none()
-                    && !matches!(name, "True" | "False" | "None")
+                    && !matches!(
+                        name,
+                        "True"
+                            | "False"
+                            | "None"
+                            | "generator expression"
+                            | "conditional expression"
+                            | "comparison"
+                            | "lambda"
+                            | "tuple"
+                            | "list"
+                    )
                     && here.is_some_and(|h| h.end().to_u32() <= en)
                     && self.next_token(en).is_some_and(|t| t.kind() == K::Equal)
                 {
@@ -412,6 +440,9 @@ impl ErrCtx<'_> {
                 let msg = match here.map(|h| h.kind()) {
                     Some(K::Star) => "cannot assign to iterable argument unpacking",
                     Some(K::DoubleStar) => "cannot assign to keyword argument unpacking",
+                    Some(K::True) if en == s + 4 => "cannot assign to True",
+                    Some(K::False) if en == s + 5 => "cannot assign to False",
+                    Some(K::None) if en == s + 4 => "cannot assign to None",
                     _ => "expression cannot contain assignment, perhaps you meant \"==\"?",
                 };
                 (msg.to_owned(), s, en)
@@ -634,10 +665,10 @@ impl ErrCtx<'_> {
             ),
             P::ExpectedExpression if prev.is_some_and(|p| p.kind() == K::Equal) => {
                 let eq = prev?;
-                let st = self.statement_start(s);
-                let in_def = self
-                    .next_token(st)
-                    .is_some_and(|t| matches!(t.kind(), K::Def | K::Async | K::Lambda));
+                let in_def = self.line_starts_with(s, &[K::Def, K::Async, K::Lambda]);
+                if !in_def && self.open_bracket(s) != Some(K::Lpar) {
+                    return None;
+                }
                 if in_def {
                     (
                         "expected default value expression".to_owned(),
