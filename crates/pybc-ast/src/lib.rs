@@ -67,7 +67,10 @@
 //! Nesting deeper than [`MAX_EXPR_DEPTH`] is rejected even where a newer
 //! CPython accepts it; a few rare syntax errors get `invalid syntax` or a
 //! different position instead of CPython's specific message
-//! (`scripts/ast_conformance.py` reports them per version).
+//! (`scripts/ast_conformance.py` reports them per version over the standard
+//! library; `scripts/ast_error_snippets.py` over the error examples of
+//! CPython's `test_syntax.py`). Caret spans in [`SyntaxError::traceback`]
+//! follow our end positions, which can differ from CPython's.
 
 pub mod ast;
 mod dump;
