@@ -325,7 +325,7 @@ def compare_one(pybc, vdir, rel, option, pyodide, timeout):
     flag = OPTIONS[option][0]
     pyc = os.path.join(vdir, "pyc", stem(rel) + ".pyc")
     exp_path = os.path.join(vdir, "expected", option, stem(rel) + ".dis")
-    version = os.path.basename(vdir.rstrip(os.sep))
+    version = os.path.basename(vdir.rstrip(os.sep)).split("-")[0]  # "3.9" of "3.9-debian"
     with open(exp_path, "rb") as f:
         expected = normalize(f.read().decode("utf-8", "surrogateescape"), pyodide, version)
     cmd = [pybc] + ([flag] if flag else []) + [pyc]
@@ -485,8 +485,9 @@ def main():
     ap.add_argument("--oracle-only", action="store_true",
                     help="only build the cache of .pyc files and expected outputs")
     ap.add_argument("--fresh", action="store_true", help="discard the cache first")
-    ap.add_argument("--kind", choices=["pyenv", "pyodide"],
-                    help="only use oracles of this kind (default: pyenv, else pyodide)")
+    ap.add_argument("--kind", choices=["pyenv", "debian", "pyodide"],
+                    help="only use oracles of this kind (default: pyenv, else debian"
+                         " for 2.7 and 3.9, else pyodide)")
     args = ap.parse_args()
 
     options = [o.strip() for o in args.options.split(",") if o.strip()]

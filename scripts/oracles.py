@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Reference CPython interpreters ("oracles") for pybc's tests.
 
-    python3 scripts/oracles.py list [pyenv|pyodide]
+    python3 scripts/oracles.py list [pyenv|debian|pyodide]
                                           what is available, one version a line
     python3 scripts/oracles.py install    fetch what is missing (idempotent)
     python3 scripts/oracles.py install --all
                                           also fetch the optional pieces (test/
                                           sources for every Pyodide version)
+    python3 scripts/oracles.py install --debian
+                                          also fetch Debian's 2.7 and 3.9 even
+                                          where pyenv has them
 
 As a module:
 
@@ -20,6 +23,15 @@ Where an interpreter comes from, in order of preference:
 
 * a pyenv build, $(pyenv root)/versions/X.Y.Z (newest patch release wins);
   $PYENV_ROOT, else `pyenv root`, else ~/.pyenv;
+* for 2.7 and 3.9 only, Debian 11 (bullseye)'s own packages of that
+  interpreter (2.7.18, 3.9.2), its standard library and its test suite, from
+  the Debian archive that apt is configured with. The index is checked against
+  the signed InRelease file (with gpgv and the Debian archive keyring, where
+  present) and every .deb against the index's SHA256; they are unpacked with
+  `dpkg -x` into .cache/debian/bullseye-root, along with the few shared
+  libraries of bullseye that newer systems lack (libffi7, libmpdec3,
+  libssl1.1). Nothing is installed on the system. The interpreter runs with
+  PYTHONHOME and LD_LIBRARY_PATH pointing into that tree;
 * Pyodide, CPython compiled to WebAssembly, run by Node through
   scripts/pyodide_run.mjs. 3.14 and 3.15 always come from Pyodide; 3.11 to 3.13
   only when no pyenv build exists. The npm packages are unpacked under
@@ -38,6 +50,7 @@ import glob
 import hashlib
 import io
 import json
+import lzma
 import os
 import re
 import shutil
@@ -76,6 +89,25 @@ DEBIAN_SOURCES = {
 # files it rejects are counted as not compiled).
 TESTS_FROM = {"3.14": "3.13", "3.15": "3.13"}
 DEBIAN_DEFAULT_MIRROR = "http://deb.debian.org/debian"
+# Where a suite goes once it is no longer on the regular mirrors.
+DEBIAN_ARCHIVE_MIRROR = "http://archive.debian.org/debian"
+DEBIAN_KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
+
+# Interpreters from Debian binary packages, used where pyenv has no build:
+# Python version -> the packages making up the interpreter, its standard
+# library and its test/ package.
+DEBIAN_SUITE = "bullseye"
+DEBIAN_ROOT = os.path.join(CACHE, "debian", DEBIAN_SUITE + "-root")
+DEBIAN_PYTHONS = {
+    "2.7": ("python2.7-minimal", "libpython2.7-minimal", "libpython2.7-stdlib",
+            "libpython2.7-testsuite"),
+    "3.9": ("python3.9-minimal", "libpython3.9-minimal", "libpython3.9-stdlib",
+            "libpython3.9-testsuite"),
+}
+# Shared libraries of that suite that later Debian releases replaced, needed
+# by a few extension modules (_ctypes, _decimal, _ssl, _hashlib), not by
+# compile, marshal or dis.
+DEBIAN_LIBRARIES = ("libffi7", "libmpdec3", "libssl1.1")
 
 
 def _version_key(v):
@@ -83,20 +115,23 @@ def _version_key(v):
 
 
 class Oracle(object):
-    """One interpreter: `version` is "X.Y", `kind` is "pyenv" or "pyodide"."""
+    """One interpreter: `version` is "X.Y", `kind` is "pyenv", "debian" or
+    "pyodide"."""
 
     def __init__(self, version, kind, full_version, executable=None,
-                 package_dir=None, stdlib_dir=None):
+                 package_dir=None, stdlib_dir=None, home=None, library_path=None):
         self.version = version
         self.kind = kind
         self.full_version = full_version
-        self.executable = executable      # pyenv: the python binary
+        self.executable = executable      # pyenv, debian: the python binary
         self.package_dir = package_dir    # pyodide: the unpacked npm package
         self.stdlib_dir = stdlib_dir
+        self.home = home                  # debian: PYTHONHOME
+        self.library_path = library_path or []  # debian: for LD_LIBRARY_PATH
 
     def argv(self, script, *args):
         """Command line running `script` with `args` under this interpreter."""
-        if self.kind == "pyenv":
+        if self.kind != "pyodide":
             return [self.executable, script] + [str(a) for a in args]
         node = shutil.which("node") or "node"
         return [node, RUNNER, self.package_dir, script] + [
@@ -110,6 +145,12 @@ class Oracle(object):
         env.pop("PYTHONSTARTUP", None)
         env.pop("PYTHONPATH", None)
         env.pop("PYTHONHOME", None)
+        if self.home:
+            env["PYTHONHOME"] = self.home
+            env["PYTHONNOUSERSITE"] = "1"
+        if self.library_path:
+            old = env.get("LD_LIBRARY_PATH")
+            env["LD_LIBRARY_PATH"] = os.pathsep.join(self.library_path + ([old] if old else []))
         return env
 
     @property
@@ -163,6 +204,46 @@ def _pyenv_oracles():
     return found
 
 
+# --- debian ------------------------------------------------------------------
+
+def _debian_marker(version):
+    return os.path.join(DEBIAN_ROOT, ".complete-" + version)
+
+
+def _debian_library_path():
+    """The directories of the unpacked tree holding shared libraries."""
+    dirs = []
+    for pattern in ("lib/*-linux-gnu*", "usr/lib/*-linux-gnu*"):
+        for d in sorted(glob.glob(os.path.join(DEBIAN_ROOT, pattern))):
+            if os.path.isdir(d) and glob.glob(os.path.join(d, "*.so*")):
+                dirs.append(d)
+    return dirs
+
+
+def _debian_oracle(version):
+    try:
+        with open(_debian_marker(version)) as f:
+            full = json.load(f)["python"]
+    except (OSError, ValueError, KeyError):
+        return None
+    usr = os.path.join(DEBIAN_ROOT, "usr")
+    exe = os.path.join(usr, "bin", "python" + version)
+    lib = os.path.join(usr, "lib", "python" + version)
+    if not (os.access(exe, os.X_OK) and os.path.isdir(lib)):
+        return None
+    return Oracle(version, "debian", full, executable=exe, stdlib_dir=lib, home=usr,
+                  library_path=_debian_library_path())
+
+
+def _debian_oracles():
+    found = {}
+    for version in DEBIAN_PYTHONS:
+        o = _debian_oracle(version)
+        if o is not None:
+            found[version] = o
+    return found
+
+
 # --- pyodide -----------------------------------------------------------------
 
 def _pyodide_dirs(npm_version):
@@ -189,9 +270,14 @@ def _pyodide_oracle(version):
 
 
 def _all(kind=None):
+    if kind == "debian":
+        return _debian_oracles()
     found = {} if kind == "pyodide" else _pyenv_oracles()
     if kind == "pyenv":
         return found
+    if kind is None:
+        for version, o in _debian_oracles().items():
+            found.setdefault(version, o)
     for version in PYODIDE:
         if version in PYODIDE_ALWAYS or version not in found:
             o = _pyodide_oracle(version)
@@ -202,7 +288,7 @@ def _all(kind=None):
 
 def available(kind=None):
     """Every oracle found, oldest version first; `kind` restricts the search
-    to "pyenv" or "pyodide" builds."""
+    to "pyenv", "debian" or "pyodide" builds."""
     found = _all(kind)
     return [found[v] for v in sorted(found, key=_version_key)]
 
@@ -217,6 +303,16 @@ def find(version, kind=None):
 def _log(msg):
     sys.stderr.write(msg + "\n")
     sys.stderr.flush()
+
+
+def _fetch(url):
+    _log("oracles: fetching %s" % url)
+    try:
+        with urllib.request.urlopen(url, timeout=300) as r:
+            return r.read()
+    except OSError as e:
+        _log("oracles: cannot fetch %s: %s" % (url, e))
+        return None
 
 
 def _install_pyodide(npm_version):
@@ -287,12 +383,8 @@ def _debian_tests(version, dest):
     if not os.path.isfile(tarball):
         os.makedirs(os.path.dirname(tarball), exist_ok=True)
         url = "%s/%s" % (_debian_mirror(), rel)
-        _log("oracles: fetching %s" % url)
-        try:
-            with urllib.request.urlopen(url, timeout=300) as r:
-                data = r.read()
-        except OSError as e:
-            _log("oracles: cannot fetch %s: %s" % (url, e))
+        data = _fetch(url)
+        if data is None:
             return False
         if hashlib.sha256(data).hexdigest() != sha256:
             _log("oracles: checksum mismatch for %s" % url)
@@ -321,6 +413,168 @@ def _debian_tests(version, dest):
     return True
 
 
+def _sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _debian_arch():
+    try:
+        r = subprocess.run(["dpkg", "--print-architecture"], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, timeout=20)
+        arch = r.stdout.decode().strip()
+        if r.returncode == 0 and arch:
+            return arch
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return "amd64"
+
+
+def _debian_release(mirror):
+    """The signed text of the suite's InRelease file on `mirror`, or None."""
+    data = _fetch("%s/dists/%s/InRelease" % (mirror, DEBIAN_SUITE))
+    if data is None:
+        return None
+    gpgv = shutil.which("gpgv")
+    if gpgv and os.path.isfile(DEBIAN_KEYRING):
+        path = os.path.join(CACHE, "debian", DEBIAN_SUITE + "-InRelease")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+        r = subprocess.run([gpgv, "--keyring", DEBIAN_KEYRING, "--output", "-", path],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+        if r.returncode != 0:
+            _log("oracles: bad or unknown signature on %s's InRelease:\n%s" % (
+                mirror, r.stderr.decode("utf-8", "replace").strip()))
+            return None
+        return r.stdout.decode("utf-8", "replace")
+    _log("oracles: no gpgv or no %s; the signature of InRelease is not checked" % DEBIAN_KEYRING)
+    lines = data.decode("utf-8", "replace").splitlines()
+    try:
+        start = lines.index("") + 1
+        end = lines.index("-----BEGIN PGP SIGNATURE-----")
+    except ValueError:
+        return None
+    return "\n".join(line[2:] if line.startswith("- ") else line for line in lines[start:end])
+
+
+def _release_entry(release, path):
+    """(sha256, size) of `path` in the SHA256 list of a Release file."""
+    in_sha256 = False
+    for line in release.splitlines():
+        if not line.startswith(" "):
+            in_sha256 = line.strip() == "SHA256:"
+            continue
+        parts = line.split()
+        if in_sha256 and len(parts) == 3 and parts[2] == path:
+            return parts[0], int(parts[1])
+    return None
+
+
+def _debian_packages(mirror, release, names):
+    """Package name -> fields of its stanza in the suite's main Packages index."""
+    path = "main/binary-%s/Packages.xz" % _debian_arch()
+    entry = _release_entry(release, path)
+    if entry is None:
+        _log("oracles: %s is not listed in %s's InRelease" % (path, DEBIAN_SUITE))
+        return None
+    data = _fetch("%s/dists/%s/%s" % (mirror, DEBIAN_SUITE, path))
+    if data is None:
+        return None
+    if len(data) != entry[1] or hashlib.sha256(data).hexdigest() != entry[0]:
+        _log("oracles: checksum mismatch for %s" % path)
+        return None
+    found = {}
+    for stanza in lzma.decompress(data).decode("utf-8", "replace").split("\n\n"):
+        fields = {}
+        for line in stanza.splitlines():
+            if line[:1] not in (" ", "\t") and ":" in line:
+                key, value = line.split(":", 1)
+                fields[key] = value.strip()
+        if fields.get("Package") in names and all(
+                k in fields for k in ("Version", "Filename", "SHA256")):
+            found[fields["Package"]] = fields
+    return found
+
+
+def _debian_relink():
+    """Point the absolute symbolic links of the unpacked tree (such as
+    sitecustomize.py -> /etc/...) at the same path inside the tree."""
+    for dirpath, dirnames, filenames in os.walk(DEBIAN_ROOT):
+        for name in dirnames + filenames:
+            link = os.path.join(dirpath, name)
+            if not os.path.islink(link):
+                continue
+            target = os.readlink(link)
+            if not target.startswith("/"):
+                continue
+            inside = os.path.join(DEBIAN_ROOT, target.lstrip("/"))
+            os.remove(link)
+            os.symlink(os.path.relpath(inside, dirpath), link)
+
+
+def _install_debian(versions):
+    """Unpack Debian's interpreters for `versions` into DEBIAN_ROOT."""
+    versions = [v for v in versions if not os.path.isfile(_debian_marker(v))]
+    if not versions:
+        return True
+    dpkg = shutil.which("dpkg")
+    if not dpkg:
+        _log("oracles: dpkg not found; cannot unpack Debian's Python %s" % ", ".join(versions))
+        return False
+    names = set(DEBIAN_LIBRARIES)
+    for version in versions:
+        names.update(DEBIAN_PYTHONS[version])
+    mirrors = []
+    for mirror in (_debian_mirror(), DEBIAN_DEFAULT_MIRROR, DEBIAN_ARCHIVE_MIRROR):
+        if mirror not in mirrors:
+            mirrors.append(mirror)
+    for mirror in mirrors:
+        release = _debian_release(mirror)
+        if release is not None:
+            break
+    else:
+        return False
+    packages = _debian_packages(mirror, release, names)
+    if packages is None:
+        return False
+    if names - set(packages):
+        _log("oracles: not in %s: %s" % (DEBIAN_SUITE, ", ".join(sorted(names - set(packages)))))
+        return False
+    debs = os.path.join(CACHE, "debian", DEBIAN_SUITE + "-debs")
+    os.makedirs(debs, exist_ok=True)
+    os.makedirs(DEBIAN_ROOT, exist_ok=True)
+    for name in sorted(names):
+        fields = packages[name]
+        deb = os.path.join(debs, os.path.basename(fields["Filename"]))
+        if not (os.path.isfile(deb) and _sha256_file(deb) == fields["SHA256"]):
+            data = _fetch("%s/%s" % (mirror, fields["Filename"]))
+            if data is None:
+                return False
+            if hashlib.sha256(data).hexdigest() != fields["SHA256"]:
+                _log("oracles: checksum mismatch for %s" % fields["Filename"])
+                return False
+            with open(deb + ".part", "wb") as f:
+                f.write(data)
+            os.rename(deb + ".part", deb)
+        if subprocess.run([dpkg, "-x", deb, DEBIAN_ROOT], stdin=subprocess.DEVNULL).returncode:
+            _log("oracles: dpkg -x %s failed" % deb)
+            return False
+    _debian_relink()
+    for version in versions:
+        pkgs = DEBIAN_PYTHONS[version] + DEBIAN_LIBRARIES
+        upstream = re.match(r"(?:\d+:)?(\d+(?:\.\d+)*)", packages[pkgs[0]]["Version"])
+        with open(_debian_marker(version), "w") as f:
+            json.dump({"python": upstream.group(1), "suite": DEBIAN_SUITE, "mirror": mirror,
+                       "packages": {n: packages[n]["Version"] for n in pkgs}}, f, indent=1)
+    shutil.rmtree(debs, ignore_errors=True)
+    return True
+
+
 def _install_stdlib(version, npm_version, with_tests):
     _, pkg, stdlib = _pyodide_dirs(npm_version)
     marker = os.path.join(stdlib, ".complete")
@@ -344,9 +598,14 @@ def _install_stdlib(version, npm_version, with_tests):
         _debian_tests(source, stdlib)
 
 
-def install(all_pieces=False):
+def install(all_pieces=False, debian=False):
+    """Fetch what is missing; with `debian`, Debian's 2.7 and 3.9 even where
+    pyenv has them."""
     pyenv = _pyenv_oracles()
     ok = True
+    wanted = [v for v in sorted(DEBIAN_PYTHONS, key=_version_key) if debian or v not in pyenv]
+    if wanted and not _install_debian(wanted):
+        ok = False
     for version, npm_version in sorted(PYODIDE.items(), key=lambda kv: _version_key(kv[0])):
         needed = version in PYODIDE_ALWAYS or version not in pyenv
         if not (needed or all_pieces):
@@ -361,7 +620,7 @@ def install(all_pieces=False):
 def main(argv):
     cmd = argv[1] if len(argv) > 1 else "list"
     if cmd == "install":
-        ok = install(all_pieces="--all" in argv[2:])
+        ok = install(all_pieces="--all" in argv[2:], debian="--debian" in argv[2:])
         for o in available():
             print(_describe(o))
         return 0 if ok else 1
@@ -381,7 +640,7 @@ def main(argv):
 
 
 def _describe(o):
-    where = o.executable if o.kind == "pyenv" else o.package_dir
+    where = o.package_dir if o.kind == "pyodide" else o.executable
     lib = o.stdlib_dir or "(no stdlib sources; run: python3 scripts/oracles.py install)"
     tests = "with test/" if o.has_tests else "no test/"
     return "%-5s %-8s %-10s %s  stdlib=%s (%s)" % (o.version, o.kind, o.full_version, where, lib, tests)
