@@ -14,8 +14,10 @@ use rayon::prelude::*;
 
 use crate::{compile, ColorArg, DisArgs, FormatArg, Mode};
 
-/// Inputs processed between two writes of output (bounds memory).
-const BATCH: usize = 256;
+/// Inputs processed between two writes of output, per worker thread: the
+/// outputs of a batch are all held in memory, and one hostile input may
+/// have a listing of many megabytes (see `pybc::budget`).
+const BATCH_PER_THREAD: usize = 4;
 /// Runs with at least this many inputs get a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 20;
 
@@ -172,7 +174,8 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
     let mut out = io::BufWriter::new(stdout.lock());
     let mut failures: Vec<String> = Vec::new();
     let mut written = 0usize;
-    for (batch_index, batch) in items.chunks(BATCH).enumerate() {
+    let batch_size = pool.current_num_threads().max(1) * BATCH_PER_THREAD;
+    for (batch_index, batch) in items.chunks(batch_size).enumerate() {
         let outcomes: Vec<Outcome> = pool.install(|| {
             batch
                 .par_iter()
