@@ -302,6 +302,12 @@ const MAX_FSTRING_LEVEL: usize = 150;
 /// recursive pass of this crate stays well within its stack below this.
 pub const MAX_EXPR_DEPTH: u32 = 2500;
 
+/// Limit on the `elif` clauses of one `if` statement: they become nested
+/// `If` nodes, as deep as the chain is long. CPython 3.13's parser gives up
+/// after 5965 ("Parser stack overflowed"); a longer chain is refused here
+/// before any recursive pass meets it.
+pub const MAX_ELIF_CHAIN: u32 = 6000;
+
 /// An upper bound of the expression nesting reached anywhere in the token
 /// stream: per open bracket, the operators, keywords and trailers of the
 /// current element, plus the brackets themselves. Returns the offset of the
@@ -312,8 +318,32 @@ fn too_deep(text: &str) -> bool {
     let mut lexer = ruff_python_parser::lexer::lex(text, ruff_python_parser::Mode::Module);
     let mut levels: Vec<u32> = vec![0];
     let mut sum: u32 = 0;
+    // The `elif` clauses of the chain open in each indented block.
+    let mut elifs: Vec<u32> = vec![0];
+    let mut statement_start = true;
     loop {
         let kind = lexer.next_token();
+        match kind {
+            K::Indent => elifs.push(0),
+            K::Dedent if elifs.len() > 1 => {
+                elifs.pop();
+            }
+            K::If if statement_start => {
+                if let Some(chain) = elifs.last_mut() {
+                    *chain = 0;
+                }
+            }
+            K::Elif => {
+                if let Some(chain) = elifs.last_mut() {
+                    *chain = chain.saturating_add(1);
+                    if *chain > MAX_ELIF_CHAIN {
+                        return true;
+                    }
+                }
+            }
+            _ => {}
+        }
+        statement_start = matches!(kind, K::Newline | K::Indent | K::Dedent);
         match kind {
             K::EndOfFile => return false,
             K::Lpar | K::Lsqb | K::Lbrace => levels.push(0),

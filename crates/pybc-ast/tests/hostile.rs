@@ -63,6 +63,23 @@ fn deep_nesting_is_rejected_not_overflowed() {
     assert_eq!(kind(indent.as_bytes()), Some(ErrorKind::IndentationError));
 }
 
+/// `elif` clauses nest (each is an `If` in the previous one's `orelse`):
+/// 100,000 of them overflowed the stack when the trees were dropped.
+#[test]
+fn long_elif_chain_is_rejected_not_overflowed() {
+    let chain = |n: usize| format!("if a: pass\n{}", "elif a: pass\n".repeat(n));
+    assert_eq!(
+        kind(chain(100_000).as_bytes()),
+        Some(ErrorKind::RecursionError)
+    );
+    assert!(run(chain(5000).as_bytes()).is_ok());
+    // Separate chains, and chains in nested blocks, are counted apart.
+    let separate = chain(4000).repeat(3);
+    assert!(run(separate.as_bytes()).is_ok());
+    let nested = format!("if b:\n    {}", chain(4000).replace('\n', "\n    "));
+    assert!(run(format!("{nested}\n{}", chain(4000)).as_bytes()).is_ok());
+}
+
 #[test]
 fn moderate_depth_is_accepted() {
     let src = format!("x = {}\n", vec!["1"; 2000].join("+"));
