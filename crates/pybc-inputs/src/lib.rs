@@ -152,6 +152,25 @@ pub struct Input {
     pub origin: Origin,
 }
 
+/// A file or member name as messages show it: control characters (a
+/// newline, an escape sequence) escaped, so that a name from a hostile
+/// archive or directory cannot split a `NAME: message` line in two or
+/// drive the terminal.
+pub fn shown(name: &str) -> String {
+    if !name.chars().any(char::is_control) {
+        return name.to_string();
+    }
+    name.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// File name extensions read as zip archives.
 pub const ARCHIVE_EXTENSIONS: [&str; 4] = ["zip", "whl", "pyz", "egg"];
 
@@ -271,7 +290,7 @@ pub fn expand_one(arg: &Path) -> Result<Vec<Input>, InputError> {
             .into_iter()
             .filter(|(n, _)| keep.contains(n))
             .map(|(n, p)| Input {
-                name: p.display().to_string(),
+                name: shown(&p.display().to_string()),
                 rel: base.join(n),
                 origin: Origin::File(p),
             })
@@ -295,7 +314,7 @@ pub fn expand_one(arg: &Path) -> Result<Vec<Input>, InputError> {
         return Ok(select(names)
             .into_iter()
             .map(|n| Input {
-                name: format!("{}!{n}", arg.display()),
+                name: shown(&format!("{}!{n}", arg.display())),
                 rel: base.join(safe_relative(&n)),
                 origin: Origin::Member {
                     archive: Arc::clone(&archive),
@@ -305,7 +324,7 @@ pub fn expand_one(arg: &Path) -> Result<Vec<Input>, InputError> {
             .collect());
     }
     Ok(vec![Input {
-        name: arg.display().to_string(),
+        name: shown(&arg.display().to_string()),
         rel: base_name(arg),
         origin: Origin::File(arg.to_path_buf()),
     }])
@@ -345,14 +364,14 @@ fn read_from(
     let index = zip
         .index_for_name(name)
         .ok_or_else(|| InputError::MissingMember {
-            member: name.to_string(),
+            member: shown(name),
         })?;
     let member = zip.by_index(index)?;
     let size = member.size();
     let compressed = member.compressed_size();
     if size > limits.max_member_size {
         return Err(InputError::MemberTooLarge {
-            member: name.to_string(),
+            member: shown(name),
             size,
             limit: limits.max_member_size,
         });
@@ -361,7 +380,7 @@ fn read_from(
         let ratio = size / compressed.max(1);
         if ratio > limits.max_ratio {
             return Err(InputError::Ratio {
-                member: name.to_string(),
+                member: shown(name),
                 compressed,
                 size,
                 ratio,
@@ -383,13 +402,13 @@ fn read_from(
         data.extend_from_slice(chunk.get(..n).unwrap_or_default());
         if data.len() as u64 > size {
             return Err(InputError::Overrun {
-                member: name.to_string(),
+                member: shown(name),
                 size,
             });
         }
         if start.elapsed() > limits.max_time {
             return Err(InputError::Timeout {
-                member: name.to_string(),
+                member: shown(name),
                 seconds: limits.max_time.as_secs(),
             });
         }
@@ -519,6 +538,30 @@ mod tests {
             zip.write_all(data).unwrap();
         }
         zip.finish().unwrap();
+    }
+
+    /// A member name with a newline or an escape sequence (found by the
+    /// archive fuzz target) is shown escaped, on one line.
+    #[test]
+    fn hostile_member_names_are_shown_on_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("names.zip");
+        let name = "pkg/a\nb\x1b[31m.pyc";
+        write_zip(&path, &[(name, b"x")]);
+        let inputs = expand_one(&path).unwrap();
+        assert_eq!(inputs.len(), 1);
+        assert!(
+            inputs[0].name.ends_with("!pkg/a\\nb\\u{1b}[31m.pyc"),
+            "{}",
+            inputs[0].name
+        );
+        let limits = Limits {
+            max_member_size: 0,
+            ..Limits::default()
+        };
+        let message = inputs[0].read(&limits).unwrap_err().to_string();
+        assert!(!message.chars().any(char::is_control), "{message:?}");
+        assert_eq!(inputs[0].read(&Limits::default()).unwrap(), b"x");
     }
 
     /// Reading every member (and looking for its source) takes one pass
