@@ -321,22 +321,47 @@ def stem(rel):
     return rel[:-3] if rel.endswith(".py") else rel
 
 
-def compare_one(pybc, vdir, rel, option, pyodide, timeout):
+def batch_outputs(pybc, vdir, option, jobs, timeout):
+    """Runs pybc once over the whole .pyc tree of a version (`-o DIR`, one
+    output file per input); returns that directory, or None if it failed.
+    A file it has no output for is then run on its own by compare_one."""
+    flag = OPTIONS[option][0]
+    out = os.path.join(vdir, "pybc-out", option)
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [pybc] + ([flag] if flag else []) + ["-j", str(jobs), "-o", out,
+                                               os.path.join(vdir, "pyc")]
+    try:
+        subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=timeout * 100)
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    return os.path.join(out, "pyc")
+
+
+def compare_one(pybc, vdir, rel, option, pyodide, timeout, batch_dir=None):
     flag = OPTIONS[option][0]
     pyc = os.path.join(vdir, "pyc", stem(rel) + ".pyc")
     exp_path = os.path.join(vdir, "expected", option, stem(rel) + ".dis")
     version = os.path.basename(vdir.rstrip(os.sep)).split("-")[0]  # "3.9" of "3.9-debian"
     with open(exp_path, "rb") as f:
         expected = normalize(f.read().decode("utf-8", "surrogateescape"), pyodide, version)
-    cmd = [pybc] + ([flag] if flag else []) + [pyc]
-    try:
-        r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return "timeout", "pybc timed out after %ss" % timeout
-    except OSError as e:
-        return "error", "cannot run pybc: %s" % e
-    actual = r.stdout.decode("utf-8", "surrogateescape")
+    batch_file = None
+    if batch_dir:
+        batch_file = os.path.join(batch_dir, stem(rel) + ".pyc." + ("info" if option == "I" else "dis"))
+    if batch_file and os.path.isfile(batch_file):
+        with open(batch_file, "rb") as f:
+            actual = f.read().decode("utf-8", "surrogateescape")
+        r = subprocess.CompletedProcess([], 0, b"", b"")
+    else:
+        cmd = [pybc] + ([flag] if flag else []) + [pyc]
+        try:
+            r = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "timeout", "pybc timed out after %ss" % timeout
+        except OSError as e:
+            return "error", "cannot run pybc: %s" % e
+        actual = r.stdout.decode("utf-8", "surrogateescape")
     if option == "I":
         # `pybc info` starts with the .pyc header, which dis does not print.
         cut = actual.find("\n\n")
@@ -380,10 +405,16 @@ def run_pybc(pybc, results, options, jobs, timeout):
     log("pybc: %d comparisons" % len(tasks))
     t0 = time.time()
     done = [0]
+    batch_dirs = {}
+    for res in results:
+        for option in res["cases"]:
+            batch_dirs[(res["vdir"], option)] = batch_outputs(pybc, res["vdir"], option, jobs,
+                                                              timeout)
 
     def work(task):
         res, option, vdir, rel = task
-        outcome = compare_one(pybc, vdir, rel, option, res["kind"] == "pyodide", timeout)
+        outcome = compare_one(pybc, vdir, rel, option, res["kind"] == "pyodide", timeout,
+                              batch_dirs.get((vdir, option)))
         with _print_lock:
             done[0] += 1
             if done[0] % 2000 == 0:
