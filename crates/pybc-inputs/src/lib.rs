@@ -100,15 +100,26 @@ pub enum Origin {
 pub struct Archive {
     path: PathBuf,
     zip: Mutex<zip::ZipArchive<std::fs::File>>,
+    /// Member name → index, built once: the zip crate looks a name up by
+    /// scanning the directory, which made looking for the missing source of
+    /// each of 65,000 members take minutes.
+    index: std::collections::HashMap<String, usize>,
 }
 
 impl Archive {
     /// Opens `path` and reads its directory.
     pub fn open(path: &Path) -> Result<Archive, InputError> {
         let zip = zip::ZipArchive::new(std::fs::File::open(path)?)?;
+        let mut index = std::collections::HashMap::with_capacity(zip.len());
+        for (i, name) in zip.file_names().enumerate() {
+            if let Ok(name) = name {
+                index.entry(name.into_owned()).or_insert(i);
+            }
+        }
         Ok(Archive {
             path: path.to_path_buf(),
             zip: Mutex::new(zip),
+            index,
         })
     }
 
@@ -121,8 +132,15 @@ impl Archive {
     pub fn read(&self, name: &str, limits: &Limits) -> Result<Vec<u8>, InputError> {
         // A panic while holding the lock cannot leave the directory half
         // updated (reading a member does not change it): keep using it.
+        let index = self
+            .index
+            .get(name)
+            .copied()
+            .ok_or_else(|| InputError::MissingMember {
+                member: shown(name),
+            })?;
         let mut zip = self.zip.lock().unwrap_or_else(|e| e.into_inner());
-        read_from(&mut zip, name, limits)
+        read_from(&mut zip, index, name, limits)
     }
 }
 
@@ -358,14 +376,10 @@ pub fn read_member(archive: &Path, name: &str, limits: &Limits) -> Result<Vec<u8
 
 fn read_from(
     zip: &mut zip::ZipArchive<std::fs::File>,
+    index: usize,
     name: &str,
     limits: &Limits,
 ) -> Result<Vec<u8>, InputError> {
-    let index = zip
-        .index_for_name(name)
-        .ok_or_else(|| InputError::MissingMember {
-            member: shown(name),
-        })?;
     let member = zip.by_index(index)?;
     let size = member.size();
     let compressed = member.compressed_size();
