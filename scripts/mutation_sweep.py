@@ -38,7 +38,7 @@ Each case is classified:
   ok-error   exit 1 and one `FILE: message` line      }
   panic      exit 101                                 } FAILURE
   signal     killed by a signal (abort, segfault, ...) }
-  timeout    still running after --timeout seconds     }
+  timeout    over --timeout CPU seconds                }
   stderr     anything else on stderr (several lines,   }
              no `FILE: ` prefix), or another exit code }
   memory     peak RSS above --mem-base + --mem-factor × input size
@@ -65,6 +65,8 @@ import sys
 import tempfile
 import time
 import io
+import math
+import signal
 import zipfile
 import zlib
 from collections import Counter
@@ -712,13 +714,15 @@ class Run:
     single: bool = False
 
 
-# Runs pybc (argv[3:]) under the limits and writes its peak RSS (KiB) to
-# argv[1]. A peak RSS counts what a process had before exec: pybc must be
+# Runs pybc (argv[4:]) under the limits (argv[2]: address space, argv[3]:
+# CPU seconds) and writes its peak RSS (KiB) to argv[1]. A hang is judged by
+# CPU time, which other work on the machine does not inflate; wall-clock
+# time only stops a run that waits forever. A peak RSS counts what a process had before exec: pybc must be
 # forked from this small process, not from the sweep, whose memory would
 # count as pybc's.
 LAUNCHER = r"""
 import os, resource, signal, sys
-rss_path, limit, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+rss_path, limit, cpu, argv = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
 pid = os.fork()
 if pid == 0:
     try:
@@ -726,6 +730,7 @@ if pid == 0:
         if limit:
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
         os.execv(argv[0], argv)
     finally:
         os._exit(127)
@@ -737,6 +742,12 @@ if os.WIFSIGNALED(status):
     os.kill(os.getpid(), os.WTERMSIG(status))
 os._exit(os.WEXITSTATUS(status))
 """
+
+
+# Wall-clock time allowed per CPU second before a run is killed.
+WALL_FACTOR = 6
+# Signals of a run over its CPU time.
+CPU_SIGNALS = (signal.SIGXCPU, signal.SIGKILL)
 
 
 def peak_rss(run, ru) -> int:
@@ -765,7 +776,7 @@ class Pool:
         with open(run.err_path, "wb") as err:
             p = subprocess.Popen(
                 [sys.executable, "-S", "-c", LAUNCHER, str(run.rss_path), str(self.mem_limit),
-                 *map(str, command)],
+                 str(math.ceil(self.timeout * (1 if run.single else 3))), *map(str, command)],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
                 close_fds=True, start_new_session=True,
             )
@@ -784,7 +795,7 @@ class Pool:
                 return run, status, ru, getattr(run, "killed", False)
             now = time.monotonic()
             for run in self.running.values():
-                limit = self.timeout * (1 if run.single else 3)
+                limit = self.timeout * (1 if run.single else 3) * WALL_FACTOR
                 if now - run.start > limit and not getattr(run, "killed", False):
                     run.killed = True
                     try:
@@ -874,7 +885,7 @@ def classify_single(case: Case, run: Run, status, ru, timed_out, mem_base, mem_f
         one_line = bool(members and split[0]) and err.endswith(b"\n")
     else:
         one_line = len(lines) == 1 and lines[0].startswith(path + b": ") and err.endswith(b"\n")
-    if timed_out:
+    if timed_out or os.WIFSIGNALED(status) and os.WTERMSIG(status) in CPU_SIGNALS:
         case.outcome = "timeout"
     elif os.WIFSIGNALED(status):
         case.outcome = "signal"
@@ -931,7 +942,8 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=64, help="files per pybc invocation")
     ap.add_argument("--single-share", type=float, default=0.05,
                     help="share of cases also run alone (the rest only in batches)")
-    ap.add_argument("--timeout", type=float, default=10.0, help="seconds per single-file run")
+    ap.add_argument("--timeout", type=float, default=10.0,
+                    help="CPU seconds per single-file run (three times that per batch)")
     ap.add_argument("--mem-limit", type=int, default=1024, help="address-space limit, MiB")
     ap.add_argument("--mem-base", type=int, default=64,
                     help="MiB of peak RSS always allowed")
