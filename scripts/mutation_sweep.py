@@ -586,6 +586,24 @@ def zip_entries(entries) -> bytes:
     return bytes(out + central + end)
 
 
+def input_size(path: Path, data: bytes) -> int:
+    """The bytes pybc reads from a case: for an archive, its members as
+    inflated within the CLI's limits (pybc_inputs::Limits: at most 64 MiB,
+    and at most 100 times the compressed size above 1 MiB)."""
+    if path.suffix != ".zip":
+        return len(data)
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for info in z.infolist():
+                size = info.file_size
+                if size <= 64 << 20 and (size <= 1 << 20 or size <= 100 * info.compress_size):
+                    total += size
+    except Exception:  # a broken archive: only its own bytes are read
+        pass
+    return max(len(data), total)
+
+
 # How the members of an archive are mutated.
 MEMBER_KINDS = ["truncate", "bitflip", "overwrite", "length", "ref", "typecode", "swap",
                 "codeint", "splice"]
@@ -999,7 +1017,7 @@ def main() -> int:
             kind, data, detail = mutate(rng, samples, made)
             path = workdir / f"case-{made:07d}.{'zip' if kind == 'archive' else 'pyc'}"
             path.write_bytes(data)
-            cases.append(Case(made, kind, detail, path, len(data), args=fmt))
+            cases.append(Case(made, kind, detail, path, input_size(path, data), args=fmt))
             made += 1
         return Run(cases)
 
