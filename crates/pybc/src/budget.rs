@@ -316,7 +316,10 @@ impl Estimator {
             code.localsplus(),
         ] {
             for name in list {
-                let n = add(mul(4, text_len(Some(name))), 32);
+                // Each use holds the name in the instruction's argval and
+                // argrepr, and the JSON forms hold both again: eight
+                // copies in all, beside the 32 bytes of a short name's line.
+                let n = add(mul(8, text_len(Some(name))), 32);
                 name_max = name_max.max(n);
                 cost = add(cost, mul(2, n));
             }

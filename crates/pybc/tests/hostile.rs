@@ -275,6 +275,18 @@ fn huge_name_used_by_every_instruction_is_refused() {
     }
 }
 
+/// A 1 MB name used by 100 instructions: its JSON listing holds the name
+/// eight times per use (argval and argrepr, in the instructions and in the
+/// JSON forms) and took 800 MB of memory (found by the mutation sweep).
+#[test]
+fn megabyte_name_used_a_hundred_times_is_refused() {
+    for v in versions() {
+        let mut c = Code::new(instr(v, "LOAD_NAME", 0).repeat(100), tuple(&[]));
+        c.names = tuple(&[str_obj(&"n".repeat(1_000_000))]);
+        assert_refused(&c.marshal(v), v);
+    }
+}
+
 #[test]
 fn colliding_set_hashes_are_refused() {
     // k * (2**61 - 1) all hash to 0: replaying CPython's set table for them
