@@ -24,6 +24,9 @@ pub const FLOOR: u64 = 64 << 20;
 pub const PER_INPUT_BYTE: u64 = 512;
 /// Output and working memory per code unit (instruction or cache line).
 const LINE: u64 = 512;
+/// Working memory of one element's JSON value (a typed object with its
+/// keys, type name and repr, each a separate allocation), on top of its text.
+const JSON_ITEM: u64 = 1024;
 
 /// Upper bounds for one object, all in bytes.
 #[derive(Copy, Clone, Debug, Default)]
@@ -189,7 +192,7 @@ impl Estimator {
             for item in items {
                 let s = self.get(item);
                 repr = add(repr, add(s.repr, 4));
-                json = add(json, s.json);
+                json = add(json, add(s.json, JSON_ITEM));
                 eq = add(eq, s.eq);
             }
             Sizes {
