@@ -963,8 +963,10 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=10.0,
                     help="CPU seconds per single-file run (three times that per batch)")
     ap.add_argument("--mem-limit", type=int, default=1024, help="address-space limit, MiB")
-    ap.add_argument("--mem-base", type=int, default=64,
-                    help="MiB of peak RSS always allowed")
+    # pybc::budget::FLOOR lets any input have a 64 MiB listing, which takes
+    # up to about three times that while it is made.
+    ap.add_argument("--mem-base", type=int, default=192,
+                    help="MiB of peak RSS always allowed (3 x pybc::budget::FLOOR)")
     ap.add_argument("--mem-factor", type=int, default=256,
                     help="peak RSS allowed per input byte, on top of --mem-base")
     target_dir = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
