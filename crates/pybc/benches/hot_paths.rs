@@ -7,30 +7,19 @@
 // Benchmark setup fails loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::Path;
-
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use pybc::model::{CodeObject, Object};
 use pybc::Options;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 /// Every fixture `.pyc`, read once.
 fn corpus() -> Vec<Vec<u8>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-    let mut files = Vec::new();
-    for dir in std::fs::read_dir(root).unwrap() {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(&dir).unwrap() {
-            let path = file.unwrap().path();
-            if path.extension().is_some_and(|e| e == "pyc") {
-                files.push(std::fs::read(path).unwrap());
-            }
-        }
-    }
-    files.sort();
-    files
+    common::fixture_pycs()
+        .into_iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect()
 }
 
 fn all_codes<'a>(code: &'a CodeObject, out: &mut Vec<&'a CodeObject>) {

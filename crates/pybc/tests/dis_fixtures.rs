@@ -5,13 +5,12 @@
 // Test helpers fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pybc::Options;
 
-fn fixtures_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
+mod common;
+use common::fixtures_root;
 
 /// Replaces object addresses (` at 0x7f...`) with ` at 0xADDR`.
 fn normalize_addresses(text: &str) -> String {

@@ -4,28 +4,14 @@
 // Test helpers fail loudly by design.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use pybc::{Format, Options};
 
 fn fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-    let mut out = Vec::new();
-    for dir in std::fs::read_dir(&root).expect("fixtures/ exists") {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for f in std::fs::read_dir(&dir).unwrap() {
-            let f = f.unwrap().path();
-            if f.extension().is_some_and(|e| e == "pyc") {
-                out.push(f);
-            }
-        }
-    }
-    out.sort();
-    assert!(!out.is_empty(), "no fixtures found");
-    out
+    common::fixture_pycs()
 }
 
 fn schema() -> jsonschema::Validator {

@@ -7,7 +7,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use pybc::versions::opcodes::OpcodeTable;
@@ -485,23 +487,7 @@ fn huge_and_negative_lengths_are_errors() {
 }
 
 fn fixtures() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
-    let mut out = Vec::new();
-    for dir in std::fs::read_dir(&root).expect("fixtures/ exists") {
-        let dir = dir.unwrap().path();
-        if !dir.is_dir() {
-            continue;
-        }
-        for f in std::fs::read_dir(&dir).unwrap() {
-            let f = f.unwrap().path();
-            if f.extension().is_some_and(|e| e == "pyc") {
-                out.push(f);
-            }
-        }
-    }
-    out.sort();
-    assert!(!out.is_empty(), "no fixtures found");
-    out
+    common::fixture_pycs()
 }
 
 #[test]

@@ -1,0 +1,31 @@
+//! Helpers shared by the integration tests and benches of this crate.
+
+// Test helpers fail loudly by design.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// The repository's `fixtures/` directory.
+pub fn fixtures_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// Every fixture `.pyc` (`fixtures/<X.Y>/*.pyc`), sorted.
+pub fn fixture_pycs() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(fixtures_root()).expect("fixtures/ exists") {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let f = f.unwrap().path();
+            if f.extension().is_some_and(|e| e == "pyc") {
+                out.push(f);
+            }
+        }
+    }
+    out.sort();
+    assert!(!out.is_empty(), "no fixtures found");
+    out
+}
