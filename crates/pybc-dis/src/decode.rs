@@ -1,10 +1,12 @@
 //! Code object → instructions, with the fields of `dis.Instruction`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write;
 
 use pybc_model::{CodeObject, Obj, Object};
 use pybc_versions::opcodes::{ArgKind, Jump, OpcodeTable};
-use pybc_versions::rules::{CodeUnit, DisRules, Layout, LineTable, NullNote};
+use pybc_versions::rules::{CacheText, CodeUnit, DisRules, Layout, LineTable, NullNote};
 
 use crate::linetable::{co_lines, co_positions, lnotab_line_starts, lnotab_walk_starts, Positions};
 
@@ -99,17 +101,17 @@ pub struct Dialect {
 }
 
 /// A raw (offset, start_offset, opcode, arg) as `_unpack_opargs` yields.
-struct RawOp {
-    offset: u32,
-    start_offset: u32,
-    opcode: u8,
-    arg: Option<i64>,
+pub(crate) struct RawOp {
+    pub(crate) offset: u32,
+    pub(crate) start_offset: u32,
+    pub(crate) opcode: u8,
+    pub(crate) arg: Option<i64>,
     /// Bytes the instruction takes (without inline caches).
-    size: u32,
+    pub(crate) size: u32,
     /// The argument `findlabels` sees (the print era ignores EXTENDED_ARG).
-    label_arg: Option<i64>,
+    pub(crate) label_arg: Option<i64>,
     /// The argument came through an EXTENDED_ARG as a Python 2 long.
-    long_arg: bool,
+    pub(crate) long_arg: bool,
 }
 
 /// Python's own ints never overflow; ours stay below 2**48 (real code
@@ -299,15 +301,19 @@ struct VarNames<'a> {
 
 impl<'a> VarNames<'a> {
     fn new(code: &'a CodeObject) -> VarNames<'a> {
-        let cells = code.cellvars().iter().chain(code.freevars()).collect();
+        let cells = if code.localsplusnames.is_some() {
+            Vec::new()
+        } else {
+            code.cellvars().iter().chain(code.freevars()).collect()
+        };
         VarNames { code, cells }
     }
 
-    fn text(obj: Option<&Obj>) -> Option<String> {
-        obj.and_then(|o| o.text()).map(|t| t.into_owned())
+    fn text(obj: Option<&'a Obj>) -> Option<Cow<'a, str>> {
+        obj.and_then(|o| o.text())
     }
 
-    fn local(&self, index: i64) -> Option<String> {
+    fn local(&self, index: i64) -> Option<Cow<'a, str>> {
         let i = usize::try_from(index).ok()?;
         if self.code.localsplusnames.is_some() {
             Self::text(self.code.localsplus().get(i))
@@ -316,16 +322,16 @@ impl<'a> VarNames<'a> {
         }
     }
 
-    fn free(&self, index: i64) -> Option<String> {
+    fn free(&self, index: i64) -> Option<Cow<'a, str>> {
         let i = usize::try_from(index).ok()?;
         if self.code.localsplusnames.is_some() {
             Self::text(self.code.localsplus().get(i))
         } else {
-            self.cells.get(i).and_then(|o| Self::text(Some(o)))
+            self.cells.get(i).and_then(|&o| Self::text(Some(o)))
         }
     }
 
-    fn name(&self, index: i64) -> Option<String> {
+    fn name(&self, index: i64) -> Option<Cow<'a, str>> {
         let i = usize::try_from(index).ok()?;
         Self::text(self.code.names().get(i))
     }
@@ -363,23 +369,383 @@ impl<T: Copy> OffsetMap<T> {
     }
 }
 
-/// Decodes a code object's instructions the way that version's `dis` does.
-pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -> CodeListing {
-    let bytes = code.code_bytes();
-    let raw = unpack_opargs(bytes, d);
-    let lines = co_lines(code, d.rules.line_table);
-    let positions = if d.rules.exception_table {
-        co_positions(code)
-    } else {
-        Vec::new()
-    };
-    let exception_entries = if d.rules.exception_table {
-        parse_exception_table(code.exceptiontable_bytes())
-    } else {
-        Vec::new()
-    };
+/// Writes the `repr()` of a constant into the output.
+pub(crate) type ConstWriter<'w> = &'w dyn Fn(&mut String, &Object);
 
-    // findlinestarts
+/// What `dis` works out once per code object before listing it: the raw
+/// instructions, line starts, labels and exception table. Both [`decode`]
+/// and the text printer (which streams lines without building
+/// [`Instruction`]s) start from it.
+pub(crate) struct Prepared<'c> {
+    d: Dialect,
+    bytes: &'c [u8],
+    consts: &'c [Obj],
+    names: VarNames<'c>,
+    pub(crate) raw: Vec<RawOp>,
+    /// The line starts as `dict(findlinestarts(co))` has them.
+    pub(crate) line_starts: Vec<(u32, Option<i64>)>,
+    starts_map: OffsetMap<Option<i64>>,
+    label_of: OffsetMap<u32>,
+    pub(crate) label_count: usize,
+    pub(crate) exception_entries: Vec<ExceptionEntry>,
+    /// Label number of each exception entry's (start, end, target).
+    pub(crate) exception_labels: Vec<(u32, u32, u32)>,
+    /// `co_positions()`, one per code unit, when asked for (3.11+).
+    pub(crate) positions: Vec<Positions>,
+}
+
+/// The allocation-free fields of one instruction, in listing order.
+#[derive(Copy, Clone)]
+pub(crate) struct Step<'p> {
+    pub(crate) raw: &'p RawOp,
+    pub(crate) opname: &'static str,
+    pub(crate) starts_line: bool,
+    pub(crate) line_number: Option<i64>,
+    pub(crate) label: Option<u32>,
+    pub(crate) positions: Positions,
+    pub(crate) cache_entries: u8,
+}
+
+impl<'c> Prepared<'c> {
+    pub(crate) fn new(code: &'c CodeObject, d: Dialect, want_positions: bool) -> Prepared<'c> {
+        let bytes = code.code_bytes();
+        let raw = unpack_opargs(bytes, d);
+        let positions = if want_positions && d.rules.exception_table {
+            co_positions(code)
+        } else {
+            Vec::new()
+        };
+        let exception_entries = if d.rules.exception_table {
+            parse_exception_table(code.exceptiontable_bytes())
+        } else {
+            Vec::new()
+        };
+        let line_starts = line_starts(code, d, &raw);
+        // dict() keeps the last value for a repeated offset.
+        let mut starts_map: OffsetMap<Option<i64>> = OffsetMap::new(bytes.len());
+        for &(offset, line) in &line_starts {
+            starts_map.insert(offset, line);
+        }
+
+        // Labels: jump targets, plus exception table offsets.
+        let mut label_set: BTreeSet<u32> = BTreeSet::new();
+        for r in &raw {
+            let arg = if d.rules.labels_see_extended_arg {
+                r.arg
+            } else {
+                r.label_arg
+            };
+            if let Some(arg) = arg {
+                if let Some(t) = jump_target(d, r.opcode, arg, r.offset, r.size) {
+                    label_set.insert(t);
+                }
+            }
+        }
+        match d.rules.layout {
+            Layout::Labels => {
+                for e in &exception_entries {
+                    label_set.insert(e.start);
+                    label_set.insert(e.end);
+                    label_set.insert(e.target);
+                }
+            }
+            Layout::Offsets | Layout::Print(_) => {
+                for e in &exception_entries {
+                    if e.start < e.end {
+                        label_set.insert(e.target);
+                    }
+                }
+            }
+        }
+        let mut label_of: OffsetMap<u32> = OffsetMap::new(bytes.len());
+        for (i, &off) in label_set.iter().enumerate() {
+            label_of.insert(off, i as u32 + 1);
+        }
+        let mut exception_labels = Vec::new();
+        if d.rules.layout == Layout::Labels {
+            for e in &exception_entries {
+                let l = |o| label_of.get(o).unwrap_or(0);
+                exception_labels.push((l(e.start), l(e.end), l(e.target)));
+            }
+        }
+        Prepared {
+            d,
+            bytes,
+            consts: code.consts(),
+            names: VarNames::new(code),
+            raw,
+            line_starts,
+            starts_map,
+            label_of,
+            label_count: label_set.len(),
+            exception_entries,
+            exception_labels,
+            positions,
+        }
+    }
+
+    /// Length of the bytecode in bytes.
+    pub(crate) fn code_len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// The instructions, in order, with the line each belongs to.
+    pub(crate) fn steps(&self) -> impl Iterator<Item = Step<'_>> + '_ {
+        let mut line_number: Option<i64> = None;
+        self.raw.iter().map(move |r| {
+            let start = self.starts_map.get(r.offset);
+            if let Some(line) = start {
+                line_number = line;
+            }
+            let label = self.label_of.get(r.offset);
+            Step {
+                raw: r,
+                opname: self.d.table.op(r.opcode).name,
+                starts_line: start.is_some(),
+                line_number,
+                label,
+                positions: self.unit_positions((r.offset / 2) as usize),
+                cache_entries: self.d.table.base(r.opcode).cache_entries,
+            }
+        })
+    }
+
+    /// `co_positions()` of one code unit (all `None` when not computed).
+    pub(crate) fn unit_positions(&self, unit: usize) -> Positions {
+        self.positions.get(unit).copied().unwrap_or_default()
+    }
+
+    /// The cache fields after an instruction (`show_caches`).
+    pub(crate) fn cache_fields(&self, r: &RawOp) -> Vec<CacheField> {
+        let base = self.d.table.base(r.opcode);
+        let mut fields = Vec::new();
+        if base.cache_entries == 0 {
+            return fields;
+        }
+        let mut field_offset = r.offset as usize + 2;
+        for &(name, size) in base.cache_format {
+            let start = match self.d.rules.cache_text {
+                CacheText::AlwaysFirstEntry => r.offset as usize + 2,
+                _ => field_offset,
+            };
+            let data = self
+                .bytes
+                .get(start..(start + 2 * usize::from(size)).min(self.bytes.len()))
+                .unwrap_or(&[]);
+            let value = data
+                .iter()
+                .rev()
+                .take(16)
+                .fold(0u128, |acc, &b| (acc << 8) | u128::from(b));
+            fields.push(CacheField { name, size, value });
+            field_offset += 2 * usize::from(size);
+        }
+        fields
+    }
+
+    /// Where the instruction jumps to, if it is a jump.
+    pub(crate) fn jump(&self, r: &RawOp) -> Option<u32> {
+        r.arg
+            .and_then(|a| jump_target(self.d, r.opcode, a, r.offset, r.size))
+    }
+
+    /// Writes `argrepr` of an instruction with argument `arg` into `out`,
+    /// and returns its `argval` (only when `want_value`: building names
+    /// costs allocations the text printer does not need).
+    pub(crate) fn describe_arg(
+        &self,
+        r: &RawOp,
+        arg: i64,
+        write_const: ConstWriter<'_>,
+        out: &mut String,
+        want_value: bool,
+    ) -> ArgValue {
+        let d = self.d;
+        let t = d.table;
+        let base = t.base(r.opcode);
+        let names = &self.names;
+        let pick = |list: &'static [&'static str], i: i64| -> &'static str {
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| list.get(i))
+                .copied()
+                .unwrap_or_default()
+        };
+        let named = |out: &mut String, name: Option<Cow<'_, str>>, note: &str, set: bool| {
+            let Some(n) = name else {
+                return ArgValue::Int(arg);
+            };
+            // dis adds the note only to a non-empty name.
+            if set && !n.is_empty() {
+                match d.rules.null_note {
+                    NullNote::Prefix => {
+                        out.push_str(note);
+                        out.push_str(" + ");
+                        out.push_str(&n);
+                    }
+                    NullNote::Suffix => {
+                        out.push_str(&n);
+                        out.push_str(" + ");
+                        out.push_str(note);
+                    }
+                }
+            } else {
+                out.push_str(&n);
+            }
+            if want_value {
+                ArgValue::Name(n.into_owned())
+            } else {
+                ArgValue::None
+            }
+        };
+        let text = |out: &mut String, s: &str| {
+            out.push_str(s);
+            if want_value {
+                ArgValue::Text(s.to_string())
+            } else {
+                ArgValue::None
+            }
+        };
+        let int_with = |out: &mut String, s: &str| {
+            out.push_str(s);
+            ArgValue::Int(arg)
+        };
+        match base.arg_kind {
+            ArgKind::None | ArgKind::Plain => ArgValue::Int(arg),
+            ArgKind::Const => match usize::try_from(arg).ok().and_then(|i| self.consts.get(i)) {
+                Some(obj) => {
+                    write_const(out, obj);
+                    if want_value {
+                        ArgValue::Const(obj.clone())
+                    } else {
+                        ArgValue::None
+                    }
+                }
+                None => ArgValue::Int(arg),
+            },
+            ArgKind::Name => named(out, names.name(arg), "", false),
+            ArgKind::Global => named(out, names.name(arg >> 1), "NULL", arg & 1 != 0),
+            ArgKind::Attr => named(out, names.name(arg >> 1), "NULL|self", arg & 1 != 0),
+            ArgKind::SuperAttr => named(out, names.name(arg >> 2), "NULL|self", arg & 1 != 0),
+            ArgKind::ImportName => {
+                let Some(n) = names.name(arg >> 2) else {
+                    return ArgValue::Int(arg);
+                };
+                // `from . import x` imports the empty name: no note then.
+                if !n.is_empty() {
+                    out.push_str(&n);
+                    if arg & 1 != 0 {
+                        out.push_str(" + lazy");
+                    } else if arg & 2 != 0 {
+                        out.push_str(" + eager");
+                    }
+                }
+                if want_value {
+                    ArgValue::Name(n.into_owned())
+                } else {
+                    ArgValue::None
+                }
+            }
+            ArgKind::Jump => match jump_target(d, r.opcode, arg, r.offset, r.size) {
+                Some(target) => {
+                    match d.rules.layout {
+                        Layout::Print(style) if style.long_suffix && r.long_arg => {
+                            let _ = write!(out, "to {target}L");
+                        }
+                        Layout::Offsets | Layout::Print(_) => {
+                            let _ = write!(out, "to {target}");
+                        }
+                        Layout::Labels => {
+                            let preposition =
+                                if d.rules.end_async_for_from && base.name == "END_ASYNC_FOR" {
+                                    "from"
+                                } else {
+                                    "to"
+                                };
+                            let label = self.label_of.get(target).unwrap_or(0);
+                            let _ = write!(out, "{preposition} L{label}");
+                        }
+                    }
+                    ArgValue::Target(target)
+                }
+                None => ArgValue::Int(arg),
+            },
+            ArgKind::LocalPair => {
+                let a = names.local(arg >> 4).unwrap_or_default();
+                let b = names.local(arg & 15).unwrap_or_default();
+                out.push_str(&a);
+                out.push_str(", ");
+                out.push_str(&b);
+                if want_value {
+                    ArgValue::NamePair(a.into_owned(), b.into_owned())
+                } else {
+                    ArgValue::None
+                }
+            }
+            ArgKind::Local => named(out, names.local(arg), "", false),
+            ArgKind::Free => named(out, names.free(arg), "", false),
+            ArgKind::Compare => {
+                let name = pick(t.cmp_op, arg >> t.compare_shift);
+                if t.compare_bool && arg & 16 != 0 {
+                    let _ = write!(out, "bool({name})");
+                } else {
+                    out.push_str(name);
+                }
+                if want_value {
+                    ArgValue::Text(name.to_string())
+                } else {
+                    ArgValue::None
+                }
+            }
+            ArgKind::ConvertValue => text(out, pick(&["", "str", "repr", "ascii"], arg)),
+            ArgKind::FormatValue => {
+                let converter = pick(t.format_value_converters, arg & 3);
+                out.push_str(converter);
+                if arg & 4 != 0 {
+                    if !converter.is_empty() {
+                        out.push_str(", ");
+                    }
+                    out.push_str("with format");
+                }
+                ArgValue::Int(arg)
+            }
+            ArgKind::FunctionFlags => {
+                let set = t
+                    .function_flags
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i < 63 && arg & (1 << i) != 0);
+                for (n, (_, flag)) in set.enumerate() {
+                    if n > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(flag);
+                }
+                ArgValue::Int(arg)
+            }
+            ArgKind::BinaryOp => int_with(out, pick(t.nb_ops, arg)),
+            ArgKind::Intrinsic1 => int_with(out, pick(t.intrinsic1, arg)),
+            ArgKind::Intrinsic2 => int_with(out, pick(t.intrinsic2, arg)),
+            ArgKind::CommonConstant => int_with(out, pick(t.common_constants, arg)),
+            ArgKind::SpecialMethod => int_with(out, pick(t.special_methods, arg)),
+            ArgKind::IsOp => int_with(out, if arg != 0 { "is not" } else { "is" }),
+            ArgKind::ContainsOp => int_with(out, if arg != 0 { "not in" } else { "in" }),
+            ArgKind::Nargs => {
+                let raw = r.label_arg.unwrap_or(arg);
+                let _ = write!(
+                    out,
+                    "{} positional, {} keyword pair",
+                    raw & 255,
+                    (raw >> 8) & 255
+                );
+                ArgValue::Int(arg)
+            }
+        }
+    }
+}
+
+/// `dict(findlinestarts(co))` as that version's `dis` computes it.
+fn line_starts(code: &CodeObject, d: Dialect, raw: &[RawOp]) -> Vec<(u32, Option<i64>)> {
     let mut line_starts: Vec<(u32, Option<i64>)> = Vec::new();
     match (d.rules.line_table, d.rules.layout) {
         (LineTable::Lnotab { .. }, _) => {
@@ -396,7 +762,7 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
                 .collect();
         }
         (LineTable::SetLineno, _) => {
-            for r in &raw {
+            for r in raw {
                 if d.table.op(r.opcode).name == "SET_LINENO" {
                     line_starts.push((r.offset, r.arg));
                 }
@@ -404,7 +770,7 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
         }
         (_, Layout::Labels) => {
             let mut last: Option<Option<i64>> = None;
-            for r in &lines {
+            for r in &co_lines(code, d.rules.line_table) {
                 if last != Some(r.line) {
                     last = Some(r.line);
                     line_starts.push((r.start, r.line));
@@ -413,7 +779,7 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
         }
         (_, Layout::Offsets | Layout::Print(_)) => {
             let mut last: Option<i64> = None;
-            for r in &lines {
+            for r in &co_lines(code, d.rules.line_table) {
                 if r.line.is_some() && r.line != last {
                     last = r.line;
                     line_starts.push((r.start, r.line));
@@ -421,283 +787,53 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
             }
         }
     }
-    // dict() keeps the last value for a repeated offset.
-    let mut starts_map: OffsetMap<Option<i64>> = OffsetMap::new(bytes.len());
-    for &(offset, line) in &line_starts {
-        starts_map.insert(offset, line);
-    }
+    line_starts
+}
 
-    // Labels: jump targets, plus exception table offsets.
-    let mut label_set: BTreeSet<u32> = BTreeSet::new();
-    for r in &raw {
-        let arg = if d.rules.labels_see_extended_arg {
-            r.arg
-        } else {
-            r.label_arg
+/// Decodes a code object's instructions the way that version's `dis` does.
+pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -> CodeListing {
+    let prep = Prepared::new(code, d, true);
+    let write_const = |out: &mut String, o: &Object| out.push_str(&repr(o));
+    let mut instructions = Vec::with_capacity(prep.raw.len());
+    for step in prep.steps() {
+        let r = step.raw;
+        let mut argrepr = String::new();
+        let argval = match r.arg {
+            None => ArgValue::None,
+            Some(arg) => prep.describe_arg(r, arg, &write_const, &mut argrepr, true),
         };
-        if let Some(arg) = arg {
-            if let Some(t) = jump_target(d, r.opcode, arg, r.offset, r.size) {
-                label_set.insert(t);
-            }
-        }
-    }
-    let mut exception_labels = Vec::new();
-    match d.rules.layout {
-        Layout::Labels => {
-            for e in &exception_entries {
-                label_set.insert(e.start);
-                label_set.insert(e.end);
-                label_set.insert(e.target);
-            }
-        }
-        Layout::Offsets | Layout::Print(_) => {
-            for e in &exception_entries {
-                if e.start < e.end {
-                    label_set.insert(e.target);
-                }
-            }
-        }
-    }
-    let mut label_of: OffsetMap<u32> = OffsetMap::new(bytes.len());
-    for (i, &off) in label_set.iter().enumerate() {
-        label_of.insert(off, i as u32 + 1);
-    }
-    if d.rules.layout == Layout::Labels {
-        for e in &exception_entries {
-            let l = |o| label_of.get(o).unwrap_or(0);
-            exception_labels.push((l(e.start), l(e.end), l(e.target)));
-        }
-    }
-
-    let names = VarNames::new(code);
-    let consts = code.consts();
-    let mut instructions = Vec::with_capacity(raw.len());
-    let mut line_number: Option<i64> = None;
-    for r in raw {
-        let start = starts_map.get(r.offset);
-        let starts_line = start.is_some();
-        if let Some(line) = start {
-            line_number = line;
-        }
-        let info = d.table.op(r.opcode);
-        let base = d.table.base(r.opcode);
         let unit = (r.offset / 2) as usize;
-        let (argval, argrepr) = match r.arg {
-            None => (ArgValue::None, String::new()),
-            Some(arg) => arg_description(d, &names, consts, &label_of, &r, arg, repr),
-        };
-        let cache_entries = base.cache_entries;
-        let mut cache_info = Vec::new();
-        if cache_entries > 0 {
-            let mut field_offset = r.offset as usize + 2;
-            for &(name, size) in base.cache_format {
-                let start = match d.rules.cache_text {
-                    pybc_versions::rules::CacheText::AlwaysFirstEntry => r.offset as usize + 2,
-                    _ => field_offset,
-                };
-                let data = bytes
-                    .get(start..(start + 2 * usize::from(size)).min(bytes.len()))
-                    .unwrap_or(&[]);
-                let value = data
-                    .iter()
-                    .rev()
-                    .take(16)
-                    .fold(0u128, |acc, &b| (acc << 8) | u128::from(b));
-                cache_info.push(CacheField { name, size, value });
-                field_offset += 2 * usize::from(size);
-            }
-        }
-        let cache_positions = (1..=usize::from(cache_entries))
-            .map(|k| positions.get(unit + k).copied().unwrap_or_default())
+        let cache_positions = (1..=usize::from(step.cache_entries))
+            .map(|k| prep.unit_positions(unit + k))
             .collect();
-        let jump = r
-            .arg
-            .and_then(|a| jump_target(d, r.opcode, a, r.offset, r.size));
-        let label = label_of.get(r.offset);
         instructions.push(Instruction {
             opcode: r.opcode,
-            opname: info.name,
+            opname: step.opname,
             arg: r.arg,
             argval,
             argrepr,
             offset: r.offset,
             start_offset: r.start_offset,
-            starts_line,
-            line_number,
-            label,
-            is_jump_target: label.is_some(),
-            jump_target: jump,
-            positions: positions.get(unit).copied().unwrap_or_default(),
-            cache_info,
-            cache_entries,
+            starts_line: step.starts_line,
+            line_number: step.line_number,
+            label: step.label,
+            is_jump_target: step.label.is_some(),
+            jump_target: prep.jump(r),
+            positions: step.positions,
+            cache_info: prep.cache_fields(r),
+            cache_entries: step.cache_entries,
             cache_positions,
             long_arg: r.long_arg,
         });
     }
     CodeListing {
         instructions,
-        exception_entries,
-        exception_labels,
-        label_count: label_set.len(),
-        line_starts,
-        positions,
-        code_len: bytes.len(),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn arg_description(
-    d: Dialect,
-    names: &VarNames<'_>,
-    consts: &[Obj],
-    label_of: &OffsetMap<u32>,
-    r: &RawOp,
-    arg: i64,
-    repr: &dyn Fn(&Object) -> String,
-) -> (ArgValue, String) {
-    let (op, offset) = (r.opcode, r.offset);
-    let t = d.table;
-    let base = t.base(op);
-    let pick = |list: &'static [&'static str], i: i64| -> String {
-        usize::try_from(i)
-            .ok()
-            .and_then(|i| list.get(i))
-            .map(|s| s.to_string())
-            .unwrap_or_default()
-    };
-    let named = |name: Option<String>, note: &str, set: bool| -> (ArgValue, String) {
-        match name {
-            Some(n) => {
-                // dis adds the note only to a non-empty name.
-                let text = if set && !n.is_empty() {
-                    match d.rules.null_note {
-                        NullNote::Prefix => format!("{note} + {n}"),
-                        NullNote::Suffix => format!("{n} + {note}"),
-                    }
-                } else {
-                    n.clone()
-                };
-                (ArgValue::Name(n), text)
-            }
-            None => (ArgValue::Int(arg), String::new()),
-        }
-    };
-    match base.arg_kind {
-        ArgKind::None | ArgKind::Plain => (ArgValue::Int(arg), String::new()),
-        ArgKind::Const => match usize::try_from(arg).ok().and_then(|i| consts.get(i)) {
-            Some(obj) => (ArgValue::Const(obj.clone()), repr(obj)),
-            None => (ArgValue::Int(arg), String::new()),
-        },
-        ArgKind::Name => named(names.name(arg), "", false),
-        ArgKind::Global => named(names.name(arg >> 1), "NULL", arg & 1 != 0),
-        ArgKind::Attr => named(names.name(arg >> 1), "NULL|self", arg & 1 != 0),
-        ArgKind::SuperAttr => named(names.name(arg >> 2), "NULL|self", arg & 1 != 0),
-        ArgKind::ImportName => {
-            let n = names.name(arg >> 2);
-            match n {
-                Some(n) => {
-                    // `from . import x` imports the empty name: no note then.
-                    let text = if n.is_empty() {
-                        String::new()
-                    } else if arg & 1 != 0 {
-                        format!("{n} + lazy")
-                    } else if arg & 2 != 0 {
-                        format!("{n} + eager")
-                    } else {
-                        n.clone()
-                    };
-                    (ArgValue::Name(n), text)
-                }
-                None => (ArgValue::Int(arg), String::new()),
-            }
-        }
-        ArgKind::Jump => match jump_target(d, op, arg, offset, r.size) {
-            Some(target) => match d.rules.layout {
-                Layout::Print(style) if style.long_suffix && r.long_arg => {
-                    (ArgValue::Target(target), format!("to {target}L"))
-                }
-                Layout::Offsets | Layout::Print(_) => {
-                    (ArgValue::Target(target), format!("to {target}"))
-                }
-                Layout::Labels => {
-                    let preposition = if d.rules.end_async_for_from && base.name == "END_ASYNC_FOR"
-                    {
-                        "from"
-                    } else {
-                        "to"
-                    };
-                    let label = label_of.get(target).unwrap_or(0);
-                    (ArgValue::Target(target), format!("{preposition} L{label}"))
-                }
-            },
-            None => (ArgValue::Int(arg), String::new()),
-        },
-        ArgKind::LocalPair => {
-            let a = names.local(arg >> 4).unwrap_or_default();
-            let b = names.local(arg & 15).unwrap_or_default();
-            let text = format!("{a}, {b}");
-            (ArgValue::NamePair(a, b), text)
-        }
-        ArgKind::Local => named(names.local(arg), "", false),
-        ArgKind::Free => named(names.free(arg), "", false),
-        ArgKind::Compare => {
-            let name = pick(t.cmp_op, arg >> t.compare_shift);
-            let text = if t.compare_bool && arg & 16 != 0 {
-                format!("bool({name})")
-            } else {
-                name.clone()
-            };
-            (ArgValue::Text(name), text)
-        }
-        ArgKind::ConvertValue => {
-            let text = pick(&["", "str", "repr", "ascii"], arg);
-            (ArgValue::Text(text.clone()), text)
-        }
-        ArgKind::FormatValue => {
-            let mut text = pick(t.format_value_converters, arg & 3);
-            if arg & 4 != 0 {
-                if !text.is_empty() {
-                    text.push_str(", ");
-                }
-                text.push_str("with format");
-            }
-            (ArgValue::Int(arg), text)
-        }
-        ArgKind::FunctionFlags => {
-            let text = t
-                .function_flags
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i < 63 && arg & (1 << i) != 0)
-                .map(|(_, s)| *s)
-                .collect::<Vec<_>>()
-                .join(", ");
-            (ArgValue::Int(arg), text)
-        }
-        ArgKind::BinaryOp => (ArgValue::Int(arg), pick(t.nb_ops, arg)),
-        ArgKind::Intrinsic1 => (ArgValue::Int(arg), pick(t.intrinsic1, arg)),
-        ArgKind::Intrinsic2 => (ArgValue::Int(arg), pick(t.intrinsic2, arg)),
-        ArgKind::CommonConstant => (ArgValue::Int(arg), pick(t.common_constants, arg)),
-        ArgKind::SpecialMethod => (ArgValue::Int(arg), pick(t.special_methods, arg)),
-        ArgKind::IsOp => (
-            ArgValue::Int(arg),
-            if arg != 0 { "is not" } else { "is" }.to_string(),
-        ),
-        ArgKind::ContainsOp => (
-            ArgValue::Int(arg),
-            if arg != 0 { "not in" } else { "in" }.to_string(),
-        ),
-        ArgKind::Nargs => {
-            let raw = r.label_arg.unwrap_or(arg);
-            (
-                ArgValue::Int(arg),
-                format!(
-                    "{} positional, {} keyword pair",
-                    raw & 255,
-                    (raw >> 8) & 255
-                ),
-            )
-        }
+        code_len: prep.code_len(),
+        exception_entries: prep.exception_entries,
+        exception_labels: prep.exception_labels,
+        label_count: prep.label_count,
+        line_starts: prep.line_starts,
+        positions: prep.positions,
     }
 }
 

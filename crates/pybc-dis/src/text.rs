@@ -7,7 +7,7 @@ use pybc_model::{CodeObject, Object};
 use pybc_versions::opcodes::ArgKind;
 use pybc_versions::rules::{CacheText, Layout, PrintStyle};
 
-use crate::decode::{decode, CodeListing, Dialect, Instruction};
+use crate::decode::{decode, CodeListing, Dialect, Prepared, Step};
 use crate::linetable::Positions;
 
 const OPNAME_WIDTH: usize = 20;
@@ -82,9 +82,8 @@ impl<'a> TextPrinter<'a> {
         self
     }
 
-    fn write_source_line(&self, out: &mut String, instr: &Instruction) {
-        let (Some(lines), true, Some(line)) = (self.source, instr.starts_line, instr.line_number)
-        else {
+    fn write_source_line(&self, out: &mut String, starts_line: bool, line: Option<i64>) {
+        let (Some(lines), true, Some(line)) = (self.source, starts_line, line) else {
             return;
         };
         let text = usize::try_from(line)
@@ -122,37 +121,58 @@ impl<'a> TextPrinter<'a> {
         }
     }
 
+    /// `repr()` of a constant, appended to `out`.
+    fn write_repr(&self, out: &mut String, obj: &Object) {
+        pybc_repr::repr_into(out, obj, self.dialect.rules.version, &|c| {
+            self.addresses.address(c)
+        });
+    }
+
     /// `dis.disassemble(code)`: one code object.
     pub fn write_code(&self, out: &mut String, code: &CodeObject) {
-        let listing = decode(code, self.dialect, &|o| self.repr(o));
         match self.dialect.rules.layout {
-            Layout::Print(style) => write_print_layout(out, &listing, style, self.dialect),
-            Layout::Offsets => self.write_offsets_layout(out, &listing),
-            Layout::Labels => self.write_labels_layout(out, code, &listing),
+            Layout::Print(style) => {
+                let listing = decode(code, self.dialect, &|o| self.repr(o));
+                write_print_layout(out, &listing, style, self.dialect);
+            }
+            Layout::Offsets => {
+                let prepared = Prepared::new(code, self.dialect, false);
+                self.write_offsets_layout(out, &prepared);
+            }
+            Layout::Labels => {
+                let prepared = Prepared::new(code, self.dialect, self.show_positions());
+                self.write_labels_layout(out, &prepared);
+            }
         }
     }
 
-    fn write_offsets_layout(&self, out: &mut String, listing: &CodeListing) {
+    fn show_positions(&self) -> bool {
+        self.options.show_positions && self.dialect.rules.has_show_positions
+    }
+
+    fn write_offsets_layout(&self, out: &mut String, prepared: &Prepared<'_>) {
         let grow = self.dialect.rules.widths_grow;
-        let lineno_width = match listing.line_starts.iter().filter_map(|(_, l)| *l).max() {
+        let lineno_width = match prepared.line_starts.iter().filter_map(|(_, l)| *l).max() {
             Some(max) if grow && max >= 1000 => max.to_string().len(),
             Some(_) => 3,
             None if !grow => 3,
             None => 0,
         };
-        let max_offset = listing.code_len as i64 - 2;
+        let max_offset = prepared.code_len() as i64 - 2;
         let offset_width = if grow && max_offset >= 10000 {
             max_offset.to_string().len()
         } else {
             4
         };
         let show_caches = self.options.show_caches && self.dialect.rules.exception_table;
-        for instr in &listing.instructions {
-            let line = instr.starts_line.then_some(instr.line_number).flatten();
-            if lineno_width > 0 && line.is_some() && instr.offset > 0 {
+        let write_const = |out: &mut String, o: &Object| self.write_repr(out, o);
+        for step in prepared.steps() {
+            let r = step.raw;
+            let line = step.starts_line.then_some(step.line_number).flatten();
+            if lineno_width > 0 && line.is_some() && r.offset > 0 {
                 out.push('\n');
             }
-            self.write_source_line(out, instr);
+            self.write_source_line(out, step.starts_line, step.line_number);
             let mut fields = Line::new(out);
             if lineno_width > 0 {
                 match line {
@@ -161,22 +181,18 @@ impl<'a> TextPrinter<'a> {
                 }
             }
             fields.str("   ");
-            fields.str(if instr.is_jump_target { ">>" } else { "  " });
-            fields.int_right(i64::from(instr.offset), offset_width);
-            push_op_fields(&mut fields, instr.opname, instr.arg, &instr.argrepr, false);
+            fields.str(if step.label.is_some() { ">>" } else { "  " });
+            fields.int_right(i64::from(r.offset), offset_width);
+            push_op_fields(&mut fields, step.opname, r.arg, false, &mut |out, arg| {
+                prepared.describe_arg(r, arg, &write_const, out, false);
+            });
             fields.finish();
-            if show_caches {
-                let mut offset = instr.offset;
-                for field in &instr.cache_info {
+            if show_caches && step.cache_entries > 0 {
+                let mut offset = r.offset;
+                let described = self.dialect.rules.cache_text != CacheText::QuickenedOnly;
+                for field in prepared.cache_fields(r) {
                     for i in 0..field.size {
                         offset += 2;
-                        let argrepr = if i == 0
-                            && self.dialect.rules.cache_text != CacheText::QuickenedOnly
-                        {
-                            format!("{}: {}", field.name, field.value)
-                        } else {
-                            String::new()
-                        };
                         let mut fields = Line::new(out);
                         if lineno_width > 0 {
                             fields.spaces(lineno_width);
@@ -184,15 +200,19 @@ impl<'a> TextPrinter<'a> {
                         fields.str("   ");
                         fields.str("  ");
                         fields.int_right(i64::from(offset), offset_width);
-                        push_op_fields(&mut fields, "CACHE", Some(0), &argrepr, false);
+                        push_op_fields(&mut fields, "CACHE", Some(0), false, &mut |out, _| {
+                            if i == 0 && described {
+                                let _ = write!(out, "{}: {}", field.name, field.value);
+                            }
+                        });
                         fields.finish();
                     }
                 }
             }
         }
-        if !listing.exception_entries.is_empty() {
+        if !prepared.exception_entries.is_empty() {
             out.push_str("ExceptionTable:\n");
-            for e in &listing.exception_entries {
+            for e in &prepared.exception_entries {
                 let lasti = if e.lasti { " lasti" } else { "" };
                 let end = i64::from(e.end) - 2;
                 let _ = writeln!(
@@ -204,62 +224,44 @@ impl<'a> TextPrinter<'a> {
         }
     }
 
-    fn write_labels_layout(&self, out: &mut String, code: &CodeObject, listing: &CodeListing) {
-        let show_positions = self.options.show_positions && self.dialect.rules.has_show_positions;
+    fn write_labels_layout(&self, out: &mut String, prepared: &Prepared<'_>) {
+        let show_positions = self.show_positions();
         let lineno_width = if show_positions {
-            positions_width(&listing.positions)
+            positions_width(&prepared.positions)
         } else {
-            lineno_width(&listing.line_starts)
+            lineno_width(&prepared.line_starts)
         };
-        let _ = code;
         let offset_width = if self.options.show_offsets {
-            (listing.code_len as i64 - 2).max(9999).to_string().len()
+            (prepared.code_len() as i64 - 2).max(9999).to_string().len()
         } else {
             0
         };
-        let label_width = 4 + listing.label_count.to_string().len();
-        let line_field = |instr_starts: bool, line: Option<i64>, positions: &Positions| -> String {
-            if show_positions {
-                let p = [
-                    positions.lineno,
-                    positions.end_lineno,
-                    positions.col_offset,
-                    positions.end_col_offset,
-                ];
-                let text = if p.iter().all(Option::is_none) {
-                    NO_LINENO.to_string()
-                } else {
-                    let s = |v: Option<i64>| v.map_or("?".to_string(), |v| v.to_string());
-                    format!("{}:{}-{}:{}", s(p[0]), s(p[2]), s(p[1]), s(p[3]))
-                };
-                format!("{text:<lineno_width$}")
-            } else if instr_starts {
-                match line {
-                    Some(l) => format!("{l:>lineno_width$}"),
-                    None => format!("{NO_LINENO:>lineno_width$}"),
-                }
-            } else {
-                " ".repeat(lineno_width)
-            }
+        let label_width = 4 + prepared.label_count.to_string().len();
+        let line_field = LineField {
+            show_positions,
+            width: lineno_width,
         };
-        for instr in &listing.instructions {
-            if lineno_width > 0 && instr.starts_line && instr.offset > 0 {
+        let write_const = |out: &mut String, o: &Object| self.write_repr(out, o);
+        for step in prepared.steps() {
+            let r = step.raw;
+            if lineno_width > 0 && step.starts_line && r.offset > 0 {
                 out.push('\n');
             }
-            self.write_source_line(out, instr);
+            self.write_source_line(out, step.starts_line, step.line_number);
             let mut fields = Line::new(out);
             if lineno_width > 0 {
-                if !show_positions && !instr.starts_line {
+                if !show_positions && !step.starts_line {
                     fields.spaces(lineno_width);
                 } else {
-                    fields.str(&line_field(
-                        instr.starts_line,
-                        instr.line_number,
-                        &instr.positions,
-                    ));
+                    line_field.write(
+                        &mut fields,
+                        step.starts_line,
+                        step.line_number,
+                        &step.positions,
+                    );
                 }
             }
-            match instr.label {
+            match step.label {
                 Some(l) => {
                     // "L{l}:" right-aligned in label_width.
                     let digits = decimal_len(u64::from(l));
@@ -269,28 +271,31 @@ impl<'a> TextPrinter<'a> {
                 None => fields.spaces(label_width),
             }
             if offset_width > 0 {
-                fields.fmt(format_args!("{:>offset_width$}  ", instr.offset));
+                fields.int_right(i64::from(r.offset), offset_width);
+                fields.glue(format_args!("  "));
             }
             fields.str("   ");
-            push_op_fields(&mut fields, instr.opname, instr.arg, &instr.argrepr, true);
+            push_op_fields(&mut fields, step.opname, r.arg, true, &mut |out, arg| {
+                prepared.describe_arg(r, arg, &write_const, out, false);
+            });
             fields.finish();
-            if self.options.show_caches && !instr.cache_info.is_empty() {
+            if self.options.show_caches && step.cache_entries > 0 {
                 self.write_cache_lines(
                     out,
-                    instr,
-                    lineno_width,
+                    prepared,
+                    &step,
                     label_width,
                     offset_width,
                     &line_field,
                 );
             }
         }
-        if !listing.exception_entries.is_empty() {
+        if !prepared.exception_entries.is_empty() {
             out.push_str("ExceptionTable:\n");
-            for (e, (start, end, target)) in listing
+            for (e, (start, end, target)) in prepared
                 .exception_entries
                 .iter()
-                .zip(&listing.exception_labels)
+                .zip(&prepared.exception_labels)
             {
                 let lasti = if e.lasti { " lasti" } else { "" };
                 let _ = writeln!(
@@ -305,33 +310,68 @@ impl<'a> TextPrinter<'a> {
     fn write_cache_lines(
         &self,
         out: &mut String,
-        instr: &Instruction,
-        lineno_width: usize,
+        prepared: &Prepared<'_>,
+        step: &Step<'_>,
         label_width: usize,
         offset_width: usize,
-        line_field: &dyn Fn(bool, Option<i64>, &Positions) -> String,
+        line_field: &LineField,
     ) {
-        let mut offset = instr.offset;
-        for field in &instr.cache_info {
+        let mut offset = step.raw.offset;
+        for field in prepared.cache_fields(step.raw) {
             for i in 0..field.size {
                 offset += 2;
-                let argrepr = if i == 0 {
-                    format!("{}: {}", field.name, field.value)
-                } else {
-                    String::new()
-                };
                 let mut fields = Line::new(out);
-                if lineno_width > 0 {
-                    fields.str(&line_field(false, None, &instr.positions));
+                if line_field.width > 0 {
+                    line_field.write(&mut fields, false, None, &step.positions);
                 }
                 fields.spaces(label_width);
                 if offset_width > 0 {
-                    fields.fmt(format_args!("{offset:>offset_width$}  "));
+                    fields.int_right(i64::from(offset), offset_width);
+                    fields.glue(format_args!("  "));
                 }
                 fields.str("   ");
-                push_op_fields(&mut fields, "CACHE", Some(0), &argrepr, true);
+                push_op_fields(&mut fields, "CACHE", Some(0), true, &mut |out, _| {
+                    if i == 0 {
+                        let _ = write!(out, "{}: {}", field.name, field.value);
+                    }
+                });
                 fields.finish();
             }
+        }
+    }
+}
+
+/// The line column of the 3.13+ layout: a line number where a line
+/// starts, or (`show_positions`, 3.14+) every instruction's positions.
+struct LineField {
+    show_positions: bool,
+    width: usize,
+}
+
+impl LineField {
+    fn write(&self, fields: &mut Line<'_>, starts: bool, line: Option<i64>, positions: &Positions) {
+        let width = self.width;
+        if self.show_positions {
+            let p = [
+                positions.lineno,
+                positions.end_lineno,
+                positions.col_offset,
+                positions.end_col_offset,
+            ];
+            let text = if p.iter().all(Option::is_none) {
+                NO_LINENO.to_string()
+            } else {
+                let s = |v: Option<i64>| v.map_or("?".to_string(), |v| v.to_string());
+                format!("{}:{}-{}:{}", s(p[0]), s(p[2]), s(p[1]), s(p[3]))
+            };
+            fields.str_left(&text, width);
+        } else if starts {
+            match line {
+                Some(l) => fields.int_right(l, width),
+                None => fields.str_right(NO_LINENO, width),
+            }
+        } else {
+            fields.spaces(width);
         }
     }
 }
@@ -382,13 +422,14 @@ fn write_print_layout(out: &mut String, listing: &CodeListing, style: PrintStyle
     }
 }
 
-/// The opcode name and argument columns.
+/// The opcode name and argument columns; `argrepr` writes the
+/// argument's description (nothing for none).
 fn push_op_fields(
     fields: &mut Line<'_>,
     opname: &str,
     arg: Option<i64>,
-    argrepr: &str,
     overflow: bool,
+    argrepr: &mut dyn FnMut(&mut String, i64),
 ) {
     fields.str_left(opname, OPNAME_WIDTH);
     if let Some(arg) = arg {
@@ -400,9 +441,13 @@ fn push_op_fields(
         };
         let width = OPARG_WIDTH.saturating_sub(excess);
         fields.int_right(arg, width);
-        if !argrepr.is_empty() {
-            fields.str("(");
-            fields.out.push_str(argrepr);
+        let before = fields.out.len();
+        fields.out.push_str(" (");
+        let open = fields.out.len();
+        argrepr(fields.out, arg);
+        if fields.out.len() == open {
+            fields.out.truncate(before);
+        } else {
             fields.out.push(')');
         }
     }
@@ -439,11 +484,6 @@ impl<'a> Line<'a> {
         self.out.push_str(field);
     }
 
-    fn fmt(&mut self, field: std::fmt::Arguments<'_>) {
-        self.separate();
-        let _ = self.out.write_fmt(field);
-    }
-
     /// Continues the current field (no separator).
     fn glue(&mut self, more: std::fmt::Arguments<'_>) {
         let _ = self.out.write_fmt(more);
@@ -459,6 +499,13 @@ impl<'a> Line<'a> {
             text.chars().count()
         };
         push_spaces(self.out, width.saturating_sub(len));
+    }
+
+    /// `f"{text:>width}"`.
+    fn str_right(&mut self, text: &str, width: usize) {
+        self.separate();
+        push_spaces(self.out, width.saturating_sub(text.chars().count()));
+        self.out.push_str(text);
     }
 
     /// `f"{n:>width}"`, without going through `core::fmt`.

@@ -48,6 +48,16 @@ pub fn repr(obj: &Object, version: PyVersion, code_addr: &dyn Fn(&CodeObject) ->
     out
 }
 
+/// [`repr`], appended to `out`.
+pub fn repr_into(
+    out: &mut String,
+    obj: &Object,
+    version: PyVersion,
+    code_addr: &dyn Fn(&CodeObject) -> u64,
+) {
+    write_repr(out, obj, version, code_addr, 0);
+}
+
 /// Nesting beyond this prints `...` (marshal itself limits depth far below).
 const MAX_DEPTH: usize = 2000;
 

@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use pybc::model::{CodeObject, Object};
+use pybc::model::Object;
 use pybc::Options;
 
 #[path = "../tests/common/mod.rs"]
@@ -20,15 +20,6 @@ fn corpus() -> Vec<Vec<u8>> {
         .into_iter()
         .map(|p| std::fs::read(p).unwrap())
         .collect()
-}
-
-fn all_codes<'a>(code: &'a CodeObject, out: &mut Vec<&'a CodeObject>) {
-    out.push(code);
-    for c in code.consts() {
-        if let Object::Code(inner) = &**c {
-            all_codes(inner, out);
-        }
-    }
 }
 
 fn hot_paths(c: &mut Criterion) {
@@ -57,7 +48,7 @@ fn hot_paths(c: &mut Criterion) {
                     continue;
                 };
                 let mut codes = Vec::new();
-                all_codes(root, &mut codes);
+                common::all_codes(root, &mut codes);
                 let repr = |o: &Object| pybc::repr::repr(o, m.version, &|_| 0x10000);
                 for code in codes {
                     std::hint::black_box(pybc::dis::decode(code, dialect, &repr));

@@ -29,3 +29,16 @@ pub fn fixture_pycs() -> Vec<PathBuf> {
     assert!(!out.is_empty(), "no fixtures found");
     out
 }
+
+/// `code` and every code object nested in its constants, depth first.
+pub fn all_codes<'a>(
+    code: &'a pybc::model::CodeObject,
+    out: &mut Vec<&'a pybc::model::CodeObject>,
+) {
+    out.push(code);
+    for c in code.consts() {
+        if let pybc::model::Object::Code(inner) = &**c {
+            all_codes(inner, out);
+        }
+    }
+}
