@@ -18,6 +18,9 @@ use crate::{compile, ColorArg, DisArgs, FormatArg, Mode};
 /// outputs of a batch are all held in memory, and one hostile input may
 /// have a listing of many megabytes (see `pybc::budget`).
 const BATCH_PER_THREAD: usize = 4;
+/// Output buffers larger than this are not kept for the next inputs (a
+/// hostile input's listing must not stay in memory for the whole run).
+const KEEP_BUFFER_UP_TO: usize = 32 << 20;
 /// Runs with at least this many inputs get a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 20;
 
@@ -65,13 +68,15 @@ fn looks_like_pyc(data: &[u8]) -> bool {
     data.get(2..4) == Some(b"\r\n")
 }
 
-/// Turns one input into the text asked for.
+/// Turns one input into the text asked for, written into `out` (a
+/// buffer reused from earlier inputs).
 fn process(
     input: &Input,
     args: &DisArgs,
     mode: Mode,
     csv_header: bool,
     color: bool,
+    mut out: String,
 ) -> Result<String> {
     let limits = Limits::default();
     let is_source = input.is_source();
@@ -98,15 +103,12 @@ fn process(
         show_source: args.source,
     };
     let module = pybc::load(&data, &options)?;
-    let text = match mode {
-        Mode::Dis => pybc::render(&module, &input.name, &options, format_of(args))?,
-        Mode::Info => pybc::info_text(&module)?,
-    };
-    Ok(if color {
-        pybc::color::ansi(&text)
-    } else {
-        text
-    })
+    out.clear();
+    match mode {
+        Mode::Dis => pybc::render_into(&module, &input.name, &options, format_of(args), &mut out)?,
+        Mode::Info => out.push_str(&pybc::info_text(&module)?),
+    }
+    Ok(if color { pybc::color::ansi(&out) } else { out })
 }
 
 fn write_output(dir: &Path, rel: &Path, extension: &str, text: &str) -> Result<PathBuf> {
@@ -175,17 +177,24 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
     let mut failures: Vec<String> = Vec::new();
     let mut written = 0usize;
     let batch_size = pool.current_num_threads().max(1) * BATCH_PER_THREAD;
+    let mut spare: Vec<String> = Vec::new();
     for (batch_index, batch) in items.chunks(batch_size).enumerate() {
+        let buffers: Vec<String> = batch
+            .iter()
+            .map(|_| spare.pop().unwrap_or_default())
+            .collect();
         let outcomes: Vec<Outcome> = pool.install(|| {
             batch
                 .par_iter()
+                .zip(buffers)
                 .enumerate()
-                .map(|(i, item)| {
+                .map(|(i, (item, buffer))| {
                     let first = batch_index == 0 && i == 0;
+                    let csv_header = first || args.output_dir.is_some();
                     let outcome = match item {
                         Ok(input) => (
                             input.name.clone(),
-                            process(input, args, mode, first || args.output_dir.is_some(), color),
+                            process(input, args, mode, csv_header, color, buffer),
                         ),
                         Err((name, e)) => (name.clone(), Err(anyhow!("{e:#}"))),
                     };
@@ -211,6 +220,9 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
                 } else {
                     written += 1;
                 }
+                if text.capacity() <= KEEP_BUFFER_UP_TO {
+                    spare.push(text);
+                }
                 continue;
             }
             let result = if several && args.format == FormatArg::Text {
@@ -218,6 +230,9 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
             } else {
                 out.write_all(text.as_bytes())
             };
+            if text.capacity() <= KEEP_BUFFER_UP_TO {
+                spare.push(text);
+            }
             if let Err(e) = result.and_then(|_| out.flush()) {
                 bar.finish_and_clear();
                 if e.kind() == io::ErrorKind::BrokenPipe {

@@ -1,7 +1,9 @@
 //! Code object → instructions, with the fields of `dis.Instruction`.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 use std::fmt::Write;
 
 use pybc_model::{CodeObject, Obj, Object};
@@ -341,14 +343,14 @@ impl<'a> VarNames<'a> {
 /// a hash map for the rare ones past its end (jumps of hostile files).
 struct OffsetMap<T> {
     inside: Vec<Option<T>>,
-    outside: HashMap<u32, T>,
+    outside: FxHashMap<u32, T>,
 }
 
 impl<T: Copy> OffsetMap<T> {
     fn new(code_len: usize) -> OffsetMap<T> {
         OffsetMap {
             inside: vec![None; code_len + 1],
-            outside: HashMap::new(),
+            outside: FxHashMap::default(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! The text printer: exactly what each version's `dis.dis(code)` prints.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::fmt::Write;
 
 use pybc_model::{CodeObject, Object};
@@ -31,7 +31,7 @@ pub struct TextOptions {
 /// order the printer meets them, so `<code object f at 0x…>` is the same
 /// in every run.
 pub struct CodeAddresses {
-    known: std::cell::RefCell<HashMap<*const CodeObject, u64>>,
+    known: std::cell::RefCell<FxHashMap<*const CodeObject, u64>>,
 }
 
 impl Default for CodeAddresses {
@@ -43,7 +43,7 @@ impl Default for CodeAddresses {
 impl CodeAddresses {
     pub fn new() -> CodeAddresses {
         CodeAddresses {
-            known: std::cell::RefCell::new(HashMap::new()),
+            known: std::cell::RefCell::new(FxHashMap::default()),
         }
     }
 

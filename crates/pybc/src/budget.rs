@@ -12,7 +12,7 @@
 //! that: even their JSON listings take under 100 bytes per input byte
 //! (the estimate of them, under 200).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use pybc_dis::Dialect;
 use pybc_model::{CodeObject, Obj, Object, PyInt};
@@ -66,7 +66,7 @@ pub fn check(root: &Obj, dialect: Dialect) -> Result<(), TooLarge> {
 pub fn estimate(root: &Obj, dialect: Dialect) -> TooLarge {
     let mut estimator = Estimator {
         dialect,
-        memo: HashMap::new(),
+        memo: FxHashMap::default(),
         input: 0,
         hash_work: HASH_WORK,
     };
@@ -80,7 +80,7 @@ pub fn estimate(root: &Obj, dialect: Dialect) -> TooLarge {
 struct Estimator {
     dialect: Dialect,
     /// Sizes of the objects seen so far, by address (shared objects once).
-    memo: HashMap<*const Object, Sizes>,
+    memo: FxHashMap<*const Object, Sizes>,
     /// Marshal bytes of the distinct objects (a lower bound of the input).
     input: u64,
     /// Hashing the estimator may still do to find colliding set items.
@@ -103,15 +103,22 @@ fn len64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
-/// The objects an object holds.
-fn children(obj: &Object) -> Vec<&Object> {
+/// Calls `visit` on each object an object holds.
+fn for_each_child<'o>(obj: &'o Object, visit: &mut dyn FnMut(&'o Object)) {
     match obj {
         Object::Tuple(items)
         | Object::List(items)
         | Object::Set(items)
-        | Object::FrozenSet(items) => items.iter().map(|o| &**o).collect(),
-        Object::Dict(pairs) => pairs.iter().flat_map(|(k, v)| [&**k, &**v]).collect(),
-        Object::Slice { start, stop, step } => vec![&**start, &**stop, &**step],
+        | Object::FrozenSet(items) => items.iter().for_each(|o| visit(o)),
+        Object::Dict(pairs) => pairs.iter().for_each(|(k, v)| {
+            visit(k);
+            visit(v);
+        }),
+        Object::Slice { start, stop, step } => {
+            visit(start);
+            visit(stop);
+            visit(step);
+        }
         Object::Code(code) => [
             &code.code,
             &code.consts,
@@ -129,8 +136,8 @@ fn children(obj: &Object) -> Vec<&Object> {
         ]
         .into_iter()
         .filter_map(|o| o.as_deref())
-        .collect(),
-        _ => Vec::new(),
+        .for_each(visit),
+        _ => {}
     }
 }
 
@@ -169,11 +176,12 @@ impl Estimator {
             }
             if !ready {
                 stack.push((obj, true));
-                for child in children(obj) {
-                    if !self.memo.contains_key(&(child as *const Object)) {
+                let memo = &self.memo;
+                for_each_child(obj, &mut |child| {
+                    if !memo.contains_key(&(child as *const Object)) {
                         stack.push((child, false));
                     }
-                }
+                });
                 continue;
             }
             let sizes = self.compute(obj);
@@ -273,7 +281,7 @@ impl Estimator {
         }
         self.hash_work -= hashing;
         let version = self.dialect.rules.version;
-        let mut groups: HashMap<i64, (u64, u64)> = HashMap::new();
+        let mut groups: FxHashMap<i64, (u64, u64)> = FxHashMap::default();
         for item in items {
             // An item whose hash depends on an address: no replay at all.
             let Some(hash) = pybc_repr::py_hash(item, version) else {

@@ -118,7 +118,22 @@ impl Module {
 
 /// The text `dis.dis(code)` prints for a loaded module.
 pub fn module_text(module: &Module, options: &Options) -> Result<String, Error> {
+    let mut text = String::new();
+    write_module_text(module, options, &mut text)?;
+    Ok(text)
+}
+
+/// [`module_text`], appended to `out` (a buffer reused across modules
+/// saves allocating and faulting in fresh memory for each).
+pub fn write_module_text(
+    module: &Module,
+    options: &Options,
+    out: &mut String,
+) -> Result<(), Error> {
     let dialect = module.dialect()?;
+    let Object::Code(code) = &*module.code else {
+        return Err(Error::NotCode(module.code.type_name()));
+    };
     budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
     let text_options = TextOptions {
         show_caches: options.show_caches,
@@ -137,16 +152,9 @@ pub fn module_text(module: &Module, options: &Options) -> Result<String, Error> 
     }
     // A listing line takes about 60 bytes per 2-byte code unit; reserving
     // that up front saves copying the text as it grows.
-    let code_len = match &*module.code {
-        Object::Code(code) => code.code_bytes().len(),
-        _ => 0,
-    };
-    let mut text = String::with_capacity(code_len.saturating_mul(32).min(1 << 26));
-    match &*module.code {
-        Object::Code(code) => printer.write_dis(&mut text, code),
-        other => return Err(Error::NotCode(other.type_name())),
-    }
-    Ok(text)
+    out.reserve(code.code_bytes().len().saturating_mul(32).min(1 << 26));
+    printer.write_dis(out, code);
+    Ok(())
 }
 
 /// Bytes of a `.pyc` (or raw marshal data) → what that version's
@@ -278,12 +286,36 @@ pub fn render(
     options: &Options,
     format: Format,
 ) -> Result<String, Error> {
+    let mut out = String::new();
+    render_into(module, file, options, format, &mut out)?;
+    Ok(out)
+}
+
+/// [`render`], appended to `out`.
+pub fn render_into(
+    module: &Module,
+    file: &str,
+    options: &Options,
+    format: Format,
+    out: &mut String,
+) -> Result<(), Error> {
+    if format == Format::Text {
+        return write_module_text(module, options, out);
+    }
+    out.push_str(&render_other(module, file, options, format)?);
+    Ok(())
+}
+
+/// The formats built as a whole before they are written out.
+fn render_other(
+    module: &Module,
+    file: &str,
+    options: &Options,
+    format: Format,
+) -> Result<String, Error> {
     use pybc_dis::json::{code_json, walk_codes, write_csv, SCHEMA_ID};
     use serde_json::json;
 
-    if format == Format::Text {
-        return module_text(module, options);
-    }
     let dialect = module.dialect()?;
     let Object::Code(root) = &*module.code else {
         return Err(Error::NotCode(module.code.type_name()));
