@@ -1,9 +1,6 @@
 //! Code object → instructions, with the fields of `dis.Instruction`.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
-
-use rustc_hash::FxHashMap;
 use std::fmt::Write;
 
 use pybc_model::{CodeObject, Obj, Object};
@@ -339,36 +336,9 @@ impl<'a> VarNames<'a> {
     }
 }
 
-/// A map keyed by bytecode offset: a vector for offsets inside the code,
-/// a hash map for the rare ones past its end (jumps of hostile files).
-struct OffsetMap<T> {
-    inside: Vec<Option<T>>,
-    outside: FxHashMap<u32, T>,
-}
-
-impl<T: Copy> OffsetMap<T> {
-    fn new(code_len: usize) -> OffsetMap<T> {
-        OffsetMap {
-            inside: vec![None; code_len + 1],
-            outside: FxHashMap::default(),
-        }
-    }
-
-    fn insert(&mut self, offset: u32, value: T) {
-        match self.inside.get_mut(offset as usize) {
-            Some(slot) => *slot = Some(value),
-            None => {
-                self.outside.insert(offset, value);
-            }
-        }
-    }
-
-    fn get(&self, offset: u32) -> Option<T> {
-        match self.inside.get(offset as usize) {
-            Some(slot) => *slot,
-            None => self.outside.get(&offset).copied(),
-        }
-    }
+/// The label number at `offset`, given the sorted labelled offsets.
+fn label_at(labels: &[u32], offset: u32) -> Option<u32> {
+    labels.binary_search(&offset).ok().map(|i| i as u32 + 1)
 }
 
 /// Writes the `repr()` of a constant into the output.
@@ -386,8 +356,10 @@ pub(crate) struct Prepared<'c> {
     pub(crate) raw: Vec<RawOp>,
     /// The line starts as `dict(findlinestarts(co))` has them.
     pub(crate) line_starts: Vec<(u32, Option<i64>)>,
-    starts_map: OffsetMap<Option<i64>>,
-    label_of: OffsetMap<u32>,
+    /// The same, sorted by offset, one per offset (the last, as in a dict).
+    starts_by_offset: Vec<(u32, Option<i64>)>,
+    /// Offsets that carry a label, sorted: label `n` is at index `n - 1`.
+    labels: Vec<u32>,
     pub(crate) label_count: usize,
     pub(crate) exception_entries: Vec<ExceptionEntry>,
     /// Label number of each exception entry's (start, end, target).
@@ -423,14 +395,19 @@ impl<'c> Prepared<'c> {
             Vec::new()
         };
         let line_starts = line_starts(code, d, &raw);
-        // dict() keeps the last value for a repeated offset.
-        let mut starts_map: OffsetMap<Option<i64>> = OffsetMap::new(bytes.len());
-        for &(offset, line) in &line_starts {
-            starts_map.insert(offset, line);
+        let mut starts_by_offset = line_starts.clone();
+        // Stable: among equal offsets the last stays last, and wins below.
+        starts_by_offset.sort_by_key(|&(offset, _)| offset);
+        let mut deduped: Vec<(u32, Option<i64>)> = Vec::with_capacity(starts_by_offset.len());
+        for start in starts_by_offset {
+            match deduped.last_mut() {
+                Some(last) if last.0 == start.0 => *last = start,
+                _ => deduped.push(start),
+            }
         }
 
         // Labels: jump targets, plus exception table offsets.
-        let mut label_set: BTreeSet<u32> = BTreeSet::new();
+        let mut labels: Vec<u32> = Vec::new();
         for r in &raw {
             let arg = if d.rules.labels_see_extended_arg {
                 r.arg
@@ -439,35 +416,31 @@ impl<'c> Prepared<'c> {
             };
             if let Some(arg) = arg {
                 if let Some(t) = jump_target(d, r.opcode, arg, r.offset, r.size) {
-                    label_set.insert(t);
+                    labels.push(t);
                 }
             }
         }
         match d.rules.layout {
             Layout::Labels => {
                 for e in &exception_entries {
-                    label_set.insert(e.start);
-                    label_set.insert(e.end);
-                    label_set.insert(e.target);
+                    labels.extend([e.start, e.end, e.target]);
                 }
             }
             Layout::Offsets | Layout::Print(_) => {
                 for e in &exception_entries {
                     if e.start < e.end {
-                        label_set.insert(e.target);
+                        labels.push(e.target);
                     }
                 }
             }
         }
-        let mut label_of: OffsetMap<u32> = OffsetMap::new(bytes.len());
-        for (i, &off) in label_set.iter().enumerate() {
-            label_of.insert(off, i as u32 + 1);
-        }
+        labels.sort_unstable();
+        labels.dedup();
+        let label_of = |offset: u32| label_at(&labels, offset).unwrap_or(0);
         let mut exception_labels = Vec::new();
         if d.rules.layout == Layout::Labels {
             for e in &exception_entries {
-                let l = |o| label_of.get(o).unwrap_or(0);
-                exception_labels.push((l(e.start), l(e.end), l(e.target)));
+                exception_labels.push((label_of(e.start), label_of(e.end), label_of(e.target)));
             }
         }
         Prepared {
@@ -477,9 +450,9 @@ impl<'c> Prepared<'c> {
             names: VarNames::new(code),
             raw,
             line_starts,
-            starts_map,
-            label_of,
-            label_count: label_set.len(),
+            starts_by_offset: deduped,
+            label_count: labels.len(),
+            labels,
             exception_entries,
             exception_labels,
             positions,
@@ -494,12 +467,20 @@ impl<'c> Prepared<'c> {
     /// The instructions, in order, with the line each belongs to.
     pub(crate) fn steps(&self) -> impl Iterator<Item = Step<'_>> + '_ {
         let mut line_number: Option<i64> = None;
+        // Instructions come in increasing offset order: walk the sorted
+        // line starts and labels beside them.
+        let mut starts = self.starts_by_offset.iter().peekable();
+        let mut labels = self.labels.iter().enumerate().peekable();
         self.raw.iter().map(move |r| {
-            let start = self.starts_map.get(r.offset);
+            while starts.next_if(|s| s.0 < r.offset).is_some() {}
+            let start = starts.next_if(|s| s.0 == r.offset).map(|s| s.1);
             if let Some(line) = start {
                 line_number = line;
             }
-            let label = self.label_of.get(r.offset);
+            while labels.next_if(|(_, &o)| o < r.offset).is_some() {}
+            let label = labels
+                .next_if(|(_, &o)| o == r.offset)
+                .map(|(i, _)| i as u32 + 1);
             Step {
                 raw: r,
                 opname: self.d.table.op(r.opcode).name,
@@ -664,7 +645,7 @@ impl<'c> Prepared<'c> {
                                 } else {
                                     "to"
                                 };
-                            let label = self.label_of.get(target).unwrap_or(0);
+                            let label = label_at(&self.labels, target).unwrap_or(0);
                             let _ = write!(out, "{preposition} L{label}");
                         }
                     }

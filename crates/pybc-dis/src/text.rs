@@ -511,28 +511,27 @@ impl<'a> Line<'a> {
     /// `f"{n:>width}"`, without going through `core::fmt`.
     fn int_right(&mut self, n: i64, width: usize) {
         self.separate();
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
+        // 20 digits and a sign at most.
+        let mut text = [b'-'; 24];
+        let mut at = text.len();
         let mut rest = n.unsigned_abs();
         loop {
             at -= 1;
-            if let Some(d) = digits.get_mut(at) {
+            if let Some(d) = text.get_mut(at) {
                 *d = b'0' + (rest % 10) as u8;
             }
             rest /= 10;
-            if rest == 0 || at == 0 {
+            if rest == 0 || at <= 1 {
                 break;
             }
         }
-        let text = digits.get(at..).unwrap_or(&[]);
-        let len = text.len() + usize::from(n < 0);
-        push_spaces(self.out, width.saturating_sub(len));
         if n < 0 {
-            self.out.push('-');
+            at -= 1;
         }
-        for &d in text {
-            self.out.push(char::from(d));
-        }
+        let text = text.get(at..).unwrap_or(&[]);
+        push_spaces(self.out, width.saturating_sub(text.len()));
+        self.out
+            .push_str(std::str::from_utf8(text).unwrap_or_default());
     }
 
     fn spaces(&mut self, n: usize) {
@@ -541,11 +540,15 @@ impl<'a> Line<'a> {
     }
 
     fn finish(self) {
-        let kept = self
-            .out
-            .get(self.start..)
-            .map_or(0, |line| line.trim_end().len());
-        self.out.truncate(self.start + kept);
+        // Most lines end in a visible ASCII character: nothing to strip.
+        let last = self.out.as_bytes().last().copied().unwrap_or(b' ');
+        if last.is_ascii_whitespace() || !last.is_ascii() {
+            let kept = self
+                .out
+                .get(self.start..)
+                .map_or(0, |line| line.trim_end().len());
+            self.out.truncate(self.start + kept);
+        }
         self.out.push('\n');
     }
 }
