@@ -21,6 +21,8 @@ const BATCH_PER_THREAD: usize = 4;
 /// Output buffers larger than this are not kept for the next inputs (a
 /// hostile input's listing must not stay in memory for the whole run).
 const KEEP_BUFFER_UP_TO: usize = 32 << 20;
+/// Bytes of listing written at a time when streaming.
+const STREAM_CHUNK: usize = 1 << 20;
 /// Runs with at least this many inputs get a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 20;
 
@@ -68,16 +70,9 @@ fn looks_like_pyc(data: &[u8]) -> bool {
     data.get(2..4) == Some(b"\r\n")
 }
 
-/// Turns one input into the text asked for, written into `out` (a
-/// buffer reused from earlier inputs).
-fn process(
-    input: &Input,
-    args: &DisArgs,
-    mode: Mode,
-    csv_header: bool,
-    color: bool,
-    mut out: String,
-) -> Result<String> {
+/// Reads one input (compiling source first) into a loaded module and the
+/// options to list it with.
+fn load(input: &Input, args: &DisArgs, csv_header: bool) -> Result<(pybc::Module, pybc::Options)> {
     let limits = Limits::default();
     let is_source = input.is_source();
     let data = input.read(&limits)?;
@@ -103,12 +98,64 @@ fn process(
         show_source: args.source,
     };
     let module = pybc::load(&data, &options)?;
+    Ok((module, options))
+}
+
+/// Turns one input into the text asked for, written into `out` (a
+/// buffer reused from earlier inputs).
+fn process(
+    input: &Input,
+    args: &DisArgs,
+    mode: Mode,
+    csv_header: bool,
+    color: bool,
+    mut out: String,
+) -> Result<String> {
+    let (module, options) = load(input, args, csv_header)?;
     out.clear();
     match mode {
         Mode::Dis => pybc::render_into(&module, &input.name, &options, format_of(args), &mut out)?,
         Mode::Info => out.push_str(&pybc::info_text(&module)?),
     }
     Ok(if color { pybc::color::ansi(&out) } else { out })
+}
+
+/// Whether inputs are listed one after the other, each written out as it
+/// is produced (text listings of one input, or on one thread): memory
+/// then stays that of one loaded module, whatever its listing's length.
+fn streams(args: &DisArgs, mode: Mode, threads: usize, inputs: usize) -> bool {
+    mode == Mode::Dis
+        && args.format == FormatArg::Text
+        && args.output_dir.is_none()
+        && (threads == 1 || inputs == 1)
+}
+
+/// Lists one input to `out` as it is produced. The outer error is about
+/// the input (nothing was written then); the inner one is about writing.
+fn stream_one(
+    input: &Input,
+    args: &DisArgs,
+    header: bool,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<io::Result<()>> {
+    let (module, options) = load(input, args, false)?;
+    let listing = pybc::TextListing::new(&module, &options)?;
+    let mut written: io::Result<()> = if header {
+        writeln!(out, "==> {} <==", input.name)
+    } else {
+        Ok(())
+    };
+    listing.stream(STREAM_CHUNK, &mut |text| {
+        if written.is_ok() {
+            written = if color {
+                out.write_all(pybc::color::ansi(text).as_bytes())
+            } else {
+                out.write_all(text.as_bytes())
+            };
+        }
+    });
+    Ok(written.and_then(|_| out.flush()))
 }
 
 fn write_output(dir: &Path, rel: &Path, extension: &str, text: &str) -> Result<PathBuf> {
@@ -176,9 +223,34 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
     let mut out = io::BufWriter::new(stdout.lock());
     let mut failures: Vec<String> = Vec::new();
     let mut written = 0usize;
+    let header = several && args.format == FormatArg::Text;
+    let streaming = streams(args, mode, pool.current_num_threads(), items.len());
+    if streaming {
+        for item in &items {
+            let outcome = match item {
+                Ok(input) => stream_one(input, args, header, color, &mut out),
+                Err((_, e)) => Err(anyhow!("{e:#}")),
+            };
+            bar.inc(1);
+            let name = match item {
+                Ok(input) => &input.name,
+                Err((name, _)) => name,
+            };
+            match outcome {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return write_failed(&bar, &e),
+                Err(e) => {
+                    let _ = out.flush();
+                    bar.suspend(|| eprintln!("{name}: {e:#}"));
+                    failures.push(name.clone());
+                }
+            }
+        }
+    }
+    let batched = if streaming { &items[..0] } else { &items[..] };
     let batch_size = pool.current_num_threads().max(1) * BATCH_PER_THREAD;
     let mut spare: Vec<String> = Vec::new();
-    for (batch_index, batch) in items.chunks(batch_size).enumerate() {
+    for (batch_index, batch) in batched.chunks(batch_size).enumerate() {
         let buffers: Vec<String> = batch
             .iter()
             .map(|_| spare.pop().unwrap_or_default())
@@ -225,7 +297,7 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
                 }
                 continue;
             }
-            let result = if several && args.format == FormatArg::Text {
+            let result = if header {
                 writeln!(out, "==> {name} <==").and_then(|_| out.write_all(text.as_bytes()))
             } else {
                 out.write_all(text.as_bytes())
@@ -234,12 +306,7 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
                 spare.push(text);
             }
             if let Err(e) = result.and_then(|_| out.flush()) {
-                bar.finish_and_clear();
-                if e.kind() == io::ErrorKind::BrokenPipe {
-                    return ExitCode::SUCCESS;
-                }
-                eprintln!("pybc: writing output: {e}");
-                return ExitCode::FAILURE;
+                return write_failed(&bar, &e);
             }
         }
     }
@@ -258,6 +325,17 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Ends the run when standard output fails: quietly for a closed pipe
+/// (`pybc … | head`), with an error otherwise.
+fn write_failed(bar: &ProgressBar, e: &io::Error) -> ExitCode {
+    bar.finish_and_clear();
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return ExitCode::SUCCESS;
+    }
+    eprintln!("pybc: writing output: {e}");
+    ExitCode::FAILURE
 }
 
 fn summary(count: usize, failures: &[String], written: usize, dir: Option<&Path>, time: Duration) {

@@ -12,7 +12,7 @@ pub mod linetable;
 mod text;
 
 pub use decode::{decode, ArgValue, CacheField, CodeListing, Dialect, ExceptionEntry, Instruction};
-pub use text::{CodeAddresses, TextOptions, TextPrinter};
+pub use text::{CodeAddresses, FlushHook, TextOptions, TextPrinter};
 
 use pybc_versions::opcodes::OpcodeTable;
 use pybc_versions::rules::DisRules;

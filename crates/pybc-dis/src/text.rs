@@ -57,12 +57,17 @@ impl CodeAddresses {
     }
 }
 
+/// Receives finished text (whole lines) and empties the buffer.
+pub type FlushHook<'a> = &'a dyn Fn(&mut String);
+
 /// Prints code objects as that version's `dis.dis` does.
 pub struct TextPrinter<'a> {
     dialect: Dialect,
     options: TextOptions,
     addresses: &'a CodeAddresses,
     source: Option<&'a [&'a str]>,
+    /// Where finished text goes, and from what length on.
+    flush: Option<(FlushHook<'a>, usize)>,
 }
 
 impl<'a> TextPrinter<'a> {
@@ -72,6 +77,22 @@ impl<'a> TextPrinter<'a> {
             options,
             addresses,
             source: None,
+            flush: None,
+        }
+    }
+
+    /// Hands the text to `hook` whenever `at_least` bytes of whole lines
+    /// have built up, so a huge listing need not be held in memory.
+    pub fn with_flush(mut self, hook: FlushHook<'a>, at_least: usize) -> Self {
+        self.flush = Some((hook, at_least));
+        self
+    }
+
+    fn maybe_flush(&self, out: &mut String) {
+        if let Some((hook, at_least)) = self.flush {
+            if out.len() >= at_least {
+                hook(out);
+            }
         }
     }
 
@@ -109,6 +130,7 @@ impl<'a> TextPrinter<'a> {
 
     fn write_recursive(&self, out: &mut String, code: &CodeObject, depth: usize) {
         self.write_code(out, code);
+        self.maybe_flush(out);
         if !self.options.recursive || depth > crate::MAX_CODE_NESTING {
             return;
         }
@@ -187,6 +209,7 @@ impl<'a> TextPrinter<'a> {
                 prepared.describe_arg(r, arg, &write_const, out, false);
             });
             fields.finish();
+            self.maybe_flush(out);
             if show_caches && step.cache_entries > 0 {
                 let mut offset = r.offset;
                 let described = self.dialect.rules.cache_text != CacheText::QuickenedOnly;
@@ -279,6 +302,7 @@ impl<'a> TextPrinter<'a> {
                 prepared.describe_arg(r, arg, &write_const, out, false);
             });
             fields.finish();
+            self.maybe_flush(out);
             if self.options.show_caches && step.cache_entries > 0 {
                 self.write_cache_lines(
                     out,

@@ -130,31 +130,80 @@ pub fn write_module_text(
     options: &Options,
     out: &mut String,
 ) -> Result<(), Error> {
-    let dialect = module.dialect()?;
-    let Object::Code(code) = &*module.code else {
-        return Err(Error::NotCode(module.code.type_name()));
-    };
-    budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
-    let text_options = TextOptions {
-        show_caches: options.show_caches,
-        show_offsets: options.show_offsets,
-        show_positions: options.show_positions,
-        recursive: options.recursive.unwrap_or(dialect.rules.recursive),
-    };
-    let addresses = CodeAddresses::new();
-    let source_lines: Vec<&str> = match (&options.source, options.show_source) {
-        (Some(source), true) => source.lines().collect(),
-        _ => Vec::new(),
-    };
-    let mut printer = TextPrinter::new(dialect, text_options, &addresses);
-    if options.show_source {
-        printer = printer.with_source(&source_lines);
-    }
-    // A listing line takes about 60 bytes per 2-byte code unit; reserving
-    // that up front saves copying the text as it grows.
-    out.reserve(code.code_bytes().len().saturating_mul(32).min(1 << 26));
-    printer.write_dis(out, code);
+    TextListing::new(module, options)?.write_into(out);
     Ok(())
+}
+
+/// A module checked and ready to be listed as text: every error about the
+/// input comes from [`TextListing::new`], so writing can stream.
+pub struct TextListing<'a> {
+    code: &'a pybc_model::CodeObject,
+    dialect: Dialect,
+    text_options: TextOptions,
+    source_lines: Option<Vec<&'a str>>,
+}
+
+impl<'a> TextListing<'a> {
+    pub fn new(module: &'a Module, options: &'a Options) -> Result<TextListing<'a>, Error> {
+        let dialect = module.dialect()?;
+        let Object::Code(code) = &*module.code else {
+            return Err(Error::NotCode(module.code.type_name()));
+        };
+        budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
+        let text_options = TextOptions {
+            show_caches: options.show_caches,
+            show_offsets: options.show_offsets,
+            show_positions: options.show_positions,
+            recursive: options.recursive.unwrap_or(dialect.rules.recursive),
+        };
+        let source_lines = match (&options.source, options.show_source) {
+            (Some(source), true) => Some(source.lines().collect()),
+            (None, true) => Some(Vec::new()),
+            _ => None,
+        };
+        Ok(TextListing {
+            code,
+            dialect,
+            text_options,
+            source_lines,
+        })
+    }
+
+    fn write(&self, out: &mut String, flush: Option<(pybc_dis::FlushHook<'_>, usize)>) {
+        let addresses = CodeAddresses::new();
+        let mut printer = TextPrinter::new(self.dialect, self.text_options, &addresses);
+        if let Some(lines) = &self.source_lines {
+            printer = printer.with_source(lines);
+        }
+        if let Some((hook, at_least)) = flush {
+            printer = printer.with_flush(hook, at_least);
+        }
+        printer.write_dis(out, self.code);
+    }
+
+    /// The whole listing, appended to `out`.
+    pub fn write_into(&self, out: &mut String) {
+        // A listing line takes about 60 bytes per 2-byte code unit; reserving
+        // that up front saves copying the text as it grows.
+        out.reserve(self.code.code_bytes().len().saturating_mul(32).min(1 << 26));
+        self.write(out, None);
+    }
+
+    /// The listing, handed to `sink` in pieces of whole lines, each of
+    /// `chunk` bytes or a little more (the last one shorter), so memory
+    /// stays that of the loaded module however long the listing is.
+    pub fn stream(&self, chunk: usize, sink: &mut dyn FnMut(&str)) {
+        let sink = std::cell::RefCell::new(sink);
+        let hook = |text: &mut String| {
+            (sink.borrow_mut())(text);
+            text.clear();
+        };
+        let mut out = String::new();
+        self.write(&mut out, Some((&hook, chunk)));
+        if !out.is_empty() {
+            hook(&mut out);
+        }
+    }
 }
 
 /// Bytes of a `.pyc` (or raw marshal data) → what that version's

@@ -165,3 +165,30 @@ fn every_fixture_listing_equals_the_interpreters() {
     assert!(checked > 100, "only {checked} listings checked");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Streaming a listing in small pieces gives the same text, cut only at
+/// line ends.
+#[test]
+fn streamed_listings_equal_whole_ones() {
+    let mut checked = 0;
+    for pyc in common::fixture_pycs() {
+        let data = std::fs::read(&pyc).unwrap();
+        let options = Options::default();
+        let module = pybc::load(&data, &options).unwrap();
+        let listing = pybc::TextListing::new(&module, &options).unwrap();
+        let mut whole = String::new();
+        listing.write_into(&mut whole);
+        let mut pieces: Vec<String> = Vec::new();
+        listing.stream(64, &mut |text| pieces.push(text.to_string()));
+        assert!(
+            pieces.iter().all(|p| p.ends_with('\n')),
+            "{}: a piece ends inside a line",
+            pyc.display()
+        );
+        assert_eq!(pieces.concat(), whole, "{}", pyc.display());
+        if pieces.len() > 10 {
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} listings came in many pieces");
+}
