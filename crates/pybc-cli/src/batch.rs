@@ -247,7 +247,7 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
             }
         }
     }
-    let batched = if streaming { &items[..0] } else { &items[..] };
+    let batched: &[_] = if streaming { &[] } else { &items };
     let batch_size = pool.current_num_threads().max(1) * BATCH_PER_THREAD;
     let mut spare: Vec<String> = Vec::new();
     for (batch_index, batch) in batched.chunks(batch_size).enumerate() {
