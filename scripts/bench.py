@@ -73,12 +73,18 @@ def log(msg):
     sys.stderr.flush()
 
 
-def timed(cmd, stdout=subprocess.DEVNULL, repeat=1, env=None):
-    """Best wall time of `repeat` runs, and the peak RSS (KiB) of the children."""
+def timed(cmd, stdout=None, repeat=1, env=None):
+    """Best wall time of `repeat` runs; `stdout` names a file each run
+    writes afresh (default: output discarded)."""
     best = None
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=stdout, stderr=subprocess.DEVNULL, check=False, env=env)
+        if stdout is None:
+            subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           check=False, env=env)
+        else:
+            with open(stdout, "wb") as out:
+                subprocess.run(cmd, stdout=out, stderr=subprocess.DEVNULL, check=False, env=env)
         elapsed = time.perf_counter() - start
         best = elapsed if best is None else min(best, elapsed)
     return best
@@ -139,8 +145,7 @@ def bench_version(version, repeat, cores):
     out_path = os.path.join(BENCH, "out-%s.txt" % version)
     jobs = pybc_has_jobs()
     one = [PYBC] + (["-j", "1"] if jobs else []) + files
-    with open(out_path, "wb") as out:
-        t_pybc = timed(one, stdout=out, repeat=repeat)
+    t_pybc = timed(one, stdout=out_path, repeat=repeat)
     out_bytes = os.path.getsize(out_path)
 
     if jobs:
@@ -198,12 +203,13 @@ def per_file(version):
 
 
 def big_module(version):
-    """A generated module with `n` functions; returns (marshal MB, seconds, peak MiB)."""
+    """Generated modules of 25,000 to 250,000 functions (5 to 50 MB of
+    marshal data); returns (marshal MB, seconds, peak MiB) for each."""
     oracle = oracles.find(version, kind="pyenv")
     if oracle is None:
         return []
     rows = []
-    for n in (10000, 20000):
+    for n in (25000, 100000, 250000):
         src = os.path.join(BENCH, "big_%d.py" % n)
         pyc = os.path.join(BENCH, "big_%d.pyc" % n)
         if not os.path.exists(pyc):
@@ -268,8 +274,9 @@ def main():
                           p["version"], p["pybc"] * 1000, p["dis"] / p["pybc"], p["startup"] / p["pybc"]))
     big = big_module(args.versions.split(",")[-1])
     for mb, seconds, peak in big:
-        ratios.append("- generated single module, %.1f MB of marshal data: %.2fs, peak memory %.0f MiB "
-                      "(%.1f× the input)." % (mb, seconds, peak, peak / mb))
+        ratios.append("- generated single module, %.1f MB of marshal data: %.2fs (%.3f s/MB), "
+                      "peak memory %.0f MiB (%.1f× the input)." % (
+                          mb, seconds, seconds / mb, peak, peak / mb))
     report = "\n".join(lines + [""] + ratios)
     print(report)
     if args.write:

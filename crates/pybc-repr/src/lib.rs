@@ -23,7 +23,9 @@
 //! - Dicts print in marshal order (right for 3.6+; dict constants do not
 //!   occur in code objects).
 
-use pybc_model::{CodeObject, Obj, Object};
+use std::fmt::Write;
+
+use pybc_model::{CodeObject, Obj, Object, PyInt};
 use pybc_versions::rules::{float_repr_precision, octal_string_escapes};
 use pybc_versions::PyVersion;
 
@@ -92,6 +94,9 @@ fn write_repr(
         } else {
             "<class 'StopIteration'>"
         }),
+        Object::Int(PyInt::Small(v)) => {
+            let _ = write!(out, "{v}");
+        }
         Object::Int(i) => {
             out.push_str(&i.to_decimal());
             if py2 && i.to_i64().is_none() {
@@ -110,11 +115,8 @@ fn write_repr(
             out.push_str(&text::repr_bytes_octal(b))
         }
         Object::Bytes(b) => out.push_str(&text::repr_bytes(b, if py2 { "" } else { "b" })),
-        Object::Str(s) => out.push_str(&if py2 {
-            text::repr_unicode2(s)
-        } else {
-            text::repr_str3(s, version)
-        }),
+        Object::Str(s) if py2 => out.push_str(&text::repr_unicode2(s)),
+        Object::Str(s) => text::write_repr_str3(out, s, version),
         Object::Tuple(items) => {
             out.push('(');
             seq(out, &mut items.iter());

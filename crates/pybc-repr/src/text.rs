@@ -78,13 +78,34 @@ pub(crate) fn repr_bytes(data: &[u8], prefix: &str) -> String {
 
 /// `repr(str)` in Python 3 (`unicode_repr`): printable characters as they
 /// are, the rest escaped as `\xNN`, `\uNNNN` or `\UNNNNNNNN`.
+#[cfg(test)]
 pub(crate) fn repr_str3(s: &PyStr, version: PyVersion) -> String {
-    let cps: Vec<u32> = s.code_points().collect();
-    let quote = pick_quote(cps.contains(&0x27), cps.contains(&0x22));
+    let mut out = String::new();
+    write_repr_str3(&mut out, s, version);
+    out
+}
+
+/// [`repr_str3`], appended to `out`.
+pub(crate) fn write_repr_str3(out: &mut String, s: &PyStr, version: PyVersion) {
+    let data = s.as_bytes();
+    if data.is_ascii() {
+        write_ascii_repr(out, data);
+    } else {
+        write_code_point_repr(out, s, version);
+    }
+}
+
+/// [`write_repr_str3`] for any string, one code point at a time.
+fn write_code_point_repr(out: &mut String, s: &PyStr, version: PyVersion) {
+    let data = s.as_bytes();
+    let quote = pick_quote(
+        s.code_points().any(|cp| cp == 0x27),
+        s.code_points().any(|cp| cp == 0x22),
+    );
     let table = printable::table_for(version);
-    let mut out = String::with_capacity(cps.len() + 2);
+    out.reserve(data.len() + 2);
     out.push(quote);
-    for &cp in &cps {
+    for cp in s.code_points() {
         match cp {
             0x5c => out.push_str("\\\\"),
             0x09 => out.push_str("\\t"),
@@ -94,18 +115,53 @@ pub(crate) fn repr_str3(s: &PyStr, version: PyVersion) -> String {
                 out.push('\\');
                 out.push(quote);
             }
-            0x00..=0x1f | 0x7f => push_hex_escape(&mut out, 'x', cp, 2),
+            0x00..=0x1f | 0x7f => push_hex_escape(out, 'x', cp, 2),
             0x20..=0x7e => out.extend(char::from_u32(cp)),
             _ => match char::from_u32(cp) {
                 Some(c) if printable::is_printable(table, cp) => out.push(c),
-                _ if cp <= 0xff => push_hex_escape(&mut out, 'x', cp, 2),
-                _ if cp <= 0xffff => push_hex_escape(&mut out, 'u', cp, 4),
-                _ => push_hex_escape(&mut out, 'U', cp, 8),
+                _ if cp <= 0xff => push_hex_escape(out, 'x', cp, 2),
+                _ if cp <= 0xffff => push_hex_escape(out, 'u', cp, 4),
+                _ => push_hex_escape(out, 'U', cp, 8),
             },
         }
     }
     out.push(quote);
-    out
+}
+
+/// The Python 3 `repr` of an ASCII-only string: runs of printable
+/// characters are copied whole, the rest escaped.
+fn write_ascii_repr(out: &mut String, data: &[u8]) {
+    let quote = pick_quote(data.contains(&b'\''), data.contains(&b'"'));
+    let quote_byte = quote as u8;
+    out.reserve(data.len() + 2);
+    out.push(quote);
+    let mut run_start = 0;
+    for (i, &b) in data.iter().enumerate() {
+        let plain = (0x20..=0x7e).contains(&b) && b != b'\\' && b != quote_byte;
+        if plain {
+            continue;
+        }
+        if let Some(run) = data.get(run_start..i) {
+            // ASCII, so valid UTF-8.
+            out.push_str(std::str::from_utf8(run).unwrap_or_default());
+        }
+        run_start = i + 1;
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\t' => out.push_str("\\t"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            _ if b == quote_byte => {
+                out.push('\\');
+                out.push(quote);
+            }
+            _ => push_hex_escape(out, 'x', u32::from(b), 2),
+        }
+    }
+    if let Some(run) = data.get(run_start..) {
+        out.push_str(std::str::from_utf8(run).unwrap_or_default());
+    }
+    out.push(quote);
 }
 
 /// `repr(unicode)` in Python 2 (`unicodeescape_string` with quotes, wide
@@ -155,6 +211,28 @@ mod tests {
             false,
         );
         assert_eq!(repr_str3(&s, v), "'é\\ud800\\u2028😀\\x7f'");
+    }
+
+    #[test]
+    fn ascii_fast_path_agrees_with_the_code_point_path() {
+        let v = PyVersion::new(3, 13);
+        let samples: [&[u8]; 7] = [
+            b"",
+            b"plain text",
+            b"it's",
+            b"both ' and \"",
+            b"only \"",
+            b"tab\tnl\ncr\rbs\\nul\x00del\x7f",
+            b"\x01\x1f~ end",
+        ];
+        for data in samples {
+            let s = PyStr::new(data, false);
+            let mut fast = String::new();
+            write_ascii_repr(&mut fast, data);
+            let mut slow = String::new();
+            write_code_point_repr(&mut slow, &s, v);
+            assert_eq!(fast, slow, "{data:?}");
+        }
     }
 
     #[test]
