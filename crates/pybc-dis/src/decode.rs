@@ -356,8 +356,9 @@ pub(crate) struct Prepared<'c> {
     pub(crate) raw: Vec<RawOp>,
     /// The line starts as `dict(findlinestarts(co))` has them.
     pub(crate) line_starts: Vec<(u32, Option<i64>)>,
-    /// The same, sorted by offset, one per offset (the last, as in a dict).
-    starts_by_offset: Vec<(u32, Option<i64>)>,
+    /// The same, sorted by offset, one per offset (the last, as in a
+    /// dict), when `line_starts` is not so already.
+    starts_by_offset: Option<Vec<(u32, Option<i64>)>>,
     /// Offsets that carry a label, sorted: label `n` is at index `n - 1`.
     labels: Vec<u32>,
     pub(crate) label_count: usize,
@@ -395,16 +396,25 @@ impl<'c> Prepared<'c> {
             Vec::new()
         };
         let line_starts = line_starts(code, d, &raw);
-        let mut starts_by_offset = line_starts.clone();
-        // Stable: among equal offsets the last stays last, and wins below.
-        starts_by_offset.sort_by_key(|&(offset, _)| offset);
-        let mut deduped: Vec<(u32, Option<i64>)> = Vec::with_capacity(starts_by_offset.len());
-        for start in starts_by_offset {
-            match deduped.last_mut() {
-                Some(last) if last.0 == start.0 => *last = start,
-                _ => deduped.push(start),
+        // Usually already sorted, one per offset; otherwise sorted stably,
+        // and the last of equal offsets wins, as in a dict.
+        let starts_by_offset = if line_starts
+            .windows(2)
+            .all(|w| matches!(w, [a, b] if a.0 < b.0))
+        {
+            None
+        } else {
+            let mut sorted = line_starts.clone();
+            sorted.sort_by_key(|&(offset, _)| offset);
+            let mut deduped: Vec<(u32, Option<i64>)> = Vec::with_capacity(sorted.len());
+            for start in sorted {
+                match deduped.last_mut() {
+                    Some(last) if last.0 == start.0 => *last = start,
+                    _ => deduped.push(start),
+                }
             }
-        }
+            Some(deduped)
+        };
 
         // Labels: jump targets, plus exception table offsets.
         let mut labels: Vec<u32> = Vec::new();
@@ -450,7 +460,7 @@ impl<'c> Prepared<'c> {
             names: VarNames::new(code),
             raw,
             line_starts,
-            starts_by_offset: deduped,
+            starts_by_offset,
             label_count: labels.len(),
             labels,
             exception_entries,
@@ -469,7 +479,12 @@ impl<'c> Prepared<'c> {
         let mut line_number: Option<i64> = None;
         // Instructions come in increasing offset order: walk the sorted
         // line starts and labels beside them.
-        let mut starts = self.starts_by_offset.iter().peekable();
+        let mut starts = self
+            .starts_by_offset
+            .as_ref()
+            .unwrap_or(&self.line_starts)
+            .iter()
+            .peekable();
         let mut labels = self.labels.iter().enumerate().peekable();
         self.raw.iter().map(move |r| {
             while starts.next_if(|s| s.0 < r.offset).is_some() {}

@@ -535,27 +535,10 @@ impl<'a> Line<'a> {
     /// `f"{n:>width}"`, without going through `core::fmt`.
     fn int_right(&mut self, n: i64, width: usize) {
         self.separate();
-        // 20 digits and a sign at most.
-        let mut text = [b'-'; 24];
-        let mut at = text.len();
-        let mut rest = n.unsigned_abs();
-        loop {
-            at -= 1;
-            if let Some(d) = text.get_mut(at) {
-                *d = b'0' + (rest % 10) as u8;
-            }
-            rest /= 10;
-            if rest == 0 || at <= 1 {
-                break;
-            }
-        }
-        if n < 0 {
-            at -= 1;
-        }
-        let text = text.get(at..).unwrap_or(&[]);
+        let mut digits = Digits::new();
+        let text = digits.format(n);
         push_spaces(self.out, width.saturating_sub(text.len()));
-        self.out
-            .push_str(std::str::from_utf8(text).unwrap_or_default());
+        self.out.push_str(text);
     }
 
     fn spaces(&mut self, n: usize) {
@@ -574,6 +557,63 @@ impl<'a> Line<'a> {
             self.out.truncate(self.start + kept);
         }
         self.out.push('\n');
+    }
+}
+
+/// Decimal text of an integer, built on the stack two digits at a time.
+struct Digits {
+    /// 20 digits and a sign at most.
+    buf: [u8; 24],
+}
+
+/// "00" to "99".
+const DIGIT_PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+impl Digits {
+    fn new() -> Digits {
+        Digits { buf: [b'-'; 24] }
+    }
+
+    fn format(&mut self, n: i64) -> &str {
+        let mut at = self.buf.len();
+        let mut rest = n.unsigned_abs();
+        while rest >= 100 {
+            let pair = (rest % 100) as usize * 2;
+            rest /= 100;
+            at -= 2;
+            if let (Some(dst), Some(src)) = (
+                self.buf.get_mut(at..at + 2),
+                DIGIT_PAIRS.get(pair..pair + 2),
+            ) {
+                dst.copy_from_slice(src);
+            }
+        }
+        if rest >= 10 {
+            let pair = rest as usize * 2;
+            at -= 2;
+            if let (Some(dst), Some(src)) = (
+                self.buf.get_mut(at..at + 2),
+                DIGIT_PAIRS.get(pair..pair + 2),
+            ) {
+                dst.copy_from_slice(src);
+            }
+        } else {
+            at -= 1;
+            if let Some(d) = self.buf.get_mut(at) {
+                *d = b'0' + rest as u8;
+            }
+        }
+        if n < 0 {
+            // The buffer is filled with '-'.
+            at -= 1;
+        }
+        // ASCII digits, so valid UTF-8.
+        std::str::from_utf8(self.buf.get(at..).unwrap_or_default()).unwrap_or_default()
     }
 }
 
@@ -632,5 +672,28 @@ fn positions_width(positions: &[Positions]) -> usize {
         1 + NO_LINENO.len().max(3 + values_width)
     } else {
         0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn digits_match_rust_formatting() {
+        for n in [
+            0i64,
+            7,
+            9,
+            10,
+            99,
+            100,
+            12345,
+            -1,
+            -10,
+            -100,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(super::Digits::new().format(n), n.to_string());
+        }
     }
 }
