@@ -133,6 +133,7 @@ fn unpack_opargs(code: &[u8], d: Dialect) -> Vec<RawOp> {
 /// Variable-length instructions (≤ 3.5): one byte, or three with a 16-bit
 /// argument. A truncated last argument reads the missing bytes as zero.
 fn unpack_bytes(code: &[u8], d: Dialect) -> Vec<RawOp> {
+    let extended_arg = d.table.extended_arg_opcode();
     let mut out = Vec::with_capacity(code.len() / 2);
     let mut extended: i64 = 0;
     let mut long_pending = false;
@@ -142,7 +143,7 @@ fn unpack_bytes(code: &[u8], d: Dialect) -> Vec<RawOp> {
         let offset = i as u32;
         let op = code.get(i).copied().unwrap_or(0);
         let base = d.table.base(op);
-        let is_ext = d.table.is_extended_arg(op);
+        let is_ext = extended_arg == Some(d.table.op(op).deopt);
         let (arg, label_arg, long_arg, size) = if base.has_arg {
             let raw = i64::from(code.get(i + 1).copied().unwrap_or(0))
                 | (i64::from(code.get(i + 2).copied().unwrap_or(0)) << 8);
@@ -175,6 +176,7 @@ fn unpack_bytes(code: &[u8], d: Dialect) -> Vec<RawOp> {
 }
 
 fn unpack_words(code: &[u8], d: Dialect) -> Vec<RawOp> {
+    let extended_arg = d.table.extended_arg_opcode();
     let mut out = Vec::with_capacity(code.len() / 2);
     let mut extended: i64 = 0;
     let mut extended_count: u32 = 0;
@@ -189,7 +191,7 @@ fn unpack_words(code: &[u8], d: Dialect) -> Vec<RawOp> {
         let oparg = unit.get(1).copied().unwrap_or(0);
         let base = d.table.base(op);
         caches = base.cache_entries;
-        let is_ext = d.table.is_extended_arg(op);
+        let is_ext = extended_arg == Some(d.table.op(op).deopt);
         let arg = if base.has_arg {
             let arg = i64::from(oparg) | extended;
             extended = if is_ext {

@@ -12,6 +12,8 @@
 //! that: even their JSON listings take under 100 bytes per input byte
 //! (the estimate of them, under 200).
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use pybc_dis::Dialect;
@@ -104,7 +106,7 @@ fn len64(n: usize) -> u64 {
 }
 
 /// Calls `visit` on each object an object holds.
-fn for_each_child<'o>(obj: &'o Object, visit: &mut dyn FnMut(&'o Object)) {
+fn for_each_child<'o>(obj: &'o Object, visit: &mut dyn FnMut(&'o Obj)) {
     match obj {
         Object::Tuple(items)
         | Object::List(items)
@@ -135,7 +137,7 @@ fn for_each_child<'o>(obj: &'o Object, visit: &mut dyn FnMut(&'o Object)) {
             &code.exceptiontable,
         ]
         .into_iter()
-        .filter_map(|o| o.as_deref())
+        .filter_map(Option::as_ref)
         .for_each(visit),
         _ => {}
     }
@@ -159,18 +161,20 @@ fn text_len(obj: Option<&Obj>) -> u64 {
 
 impl Estimator {
     fn get(&self, obj: &Object) -> Sizes {
-        self.memo
-            .get(&(obj as *const Object))
-            .copied()
-            .unwrap_or_default()
+        match self.memo.get(&(obj as *const Object)) {
+            Some(sizes) => *sizes,
+            None => scalar_sizes(obj).unwrap_or_default(),
+        }
     }
 
     /// Sizes of `root`, computing every object below it once (post-order,
     /// with an explicit stack: nesting depth is not bounded here).
-    fn sizes(&mut self, root: &Object) -> Sizes {
-        let mut stack: Vec<(&Object, bool)> = vec![(root, false)];
+    /// Unshared scalars are not remembered: their sizes are computed again
+    /// where needed, which keeps the memo (and its memory) small.
+    fn sizes(&mut self, root: &Obj) -> Sizes {
+        let mut stack: Vec<(&Obj, bool)> = vec![(root, false)];
         while let Some((obj, ready)) = stack.pop() {
-            let key = obj as *const Object;
+            let key = Arc::as_ptr(obj);
             if self.memo.contains_key(&key) {
                 continue;
             }
@@ -178,14 +182,20 @@ impl Estimator {
                 stack.push((obj, true));
                 let memo = &self.memo;
                 for_each_child(obj, &mut |child| {
-                    if !memo.contains_key(&(child as *const Object)) {
+                    if !unshared_scalar(child) && !memo.contains_key(&Arc::as_ptr(child)) {
                         stack.push((child, false));
                     }
                 });
                 continue;
             }
             let sizes = self.compute(obj);
-            self.input = add(self.input, own_input(obj));
+            let mut input = own_input(obj);
+            for_each_child(obj, &mut |child| {
+                if unshared_scalar(child) {
+                    input = add(input, own_input(child));
+                }
+            });
+            self.input = add(self.input, input);
             self.memo.insert(key, sizes);
         }
         self.get(root)
@@ -210,26 +220,10 @@ impl Estimator {
                 eq,
             }
         };
+        if let Some(sizes) = scalar_sizes(obj) {
+            return sizes;
+        }
         match obj {
-            Object::Null
-            | Object::None
-            | Object::False
-            | Object::True
-            | Object::StopIteration
-            | Object::Ellipsis => scalar(40, 0),
-            Object::Int(PyInt::Small(_)) => scalar(24, 0),
-            Object::Int(PyInt::Big { limbs, .. }) => {
-                // Decimal conversion is quadratic in the number of limbs.
-                let n = len64(limbs.len());
-                scalar(add(add(mul(10, n), 4), mul(n, n) / 2), 0)
-            }
-            Object::Float(_) => scalar(40, 0),
-            Object::Complex { .. } => scalar(80, 0),
-            Object::Bytes(b) => scalar(add(mul(4, len64(b.len())), 8), len64(b.len())),
-            Object::Str(s) => {
-                let n = len64(s.as_bytes().len());
-                scalar(add(mul(4, n), 8), n)
-            }
             Object::Tuple(items) | Object::List(items) => {
                 container(16, &mut items.iter().map(|o| &**o))
             }
@@ -261,6 +255,8 @@ impl Estimator {
                 s.listing = self.listing(code);
                 s
             }
+            // Scalars returned above.
+            _ => Sizes::default(),
         }
     }
 
@@ -347,6 +343,7 @@ impl Estimator {
         }
 
         // Instruction arguments: constants and names, once per use.
+        let const_json: Vec<u64> = consts.iter().map(|c| self.get(c).json).collect();
         let table = self.dialect.table;
         let mut caches = 0u8;
         let mut extended: u64 = 0;
@@ -371,8 +368,9 @@ impl Estimator {
             let arg_cost = match base.arg_kind {
                 ArgKind::Const => usize::try_from(arg)
                     .ok()
-                    .and_then(|i| consts.get(i))
-                    .map_or(0, |c| self.get(c).json),
+                    .and_then(|i| const_json.get(i))
+                    .copied()
+                    .unwrap_or(0),
                 ArgKind::Name
                 | ArgKind::Global
                 | ArgKind::Attr
@@ -387,6 +385,38 @@ impl Estimator {
         }
         cost
     }
+}
+
+/// Sizes of an object that holds no other (`None` for containers and code).
+fn scalar_sizes(obj: &Object) -> Option<Sizes> {
+    Some(match obj {
+        Object::Null
+        | Object::None
+        | Object::False
+        | Object::True
+        | Object::StopIteration
+        | Object::Ellipsis => scalar(40, 0),
+        Object::Int(PyInt::Small(_)) => scalar(24, 0),
+        Object::Int(PyInt::Big { limbs, .. }) => {
+            // Decimal conversion is quadratic in the number of limbs.
+            let n = len64(limbs.len());
+            scalar(add(add(mul(10, n), 4), mul(n, n) / 2), 0)
+        }
+        Object::Float(_) => scalar(40, 0),
+        Object::Complex { .. } => scalar(80, 0),
+        Object::Bytes(b) => scalar(add(mul(4, len64(b.len())), 8), len64(b.len())),
+        Object::Str(s) => {
+            let n = len64(s.as_bytes().len());
+            scalar(add(mul(4, n), 8), n)
+        }
+        _ => return None,
+    })
+}
+
+/// An object only one other holds and which holds none: visited once, its
+/// sizes are not remembered.
+fn unshared_scalar(obj: &Obj) -> bool {
+    Arc::strong_count(obj) == 1 && scalar_sizes(obj).is_some()
 }
 
 /// Marshal bytes an object takes on its own (its children not included,

@@ -149,8 +149,12 @@ impl OpcodeTable {
 
     /// Whether `opcode` is this version's `EXTENDED_ARG` (1.x has none).
     pub fn is_extended_arg(&self, opcode: u8) -> bool {
-        let deopt = self.op(opcode).deopt;
-        deopt == self.extended_arg && self.op(deopt).name == "EXTENDED_ARG"
+        self.extended_arg_opcode() == Some(self.op(opcode).deopt)
+    }
+
+    /// This version's `EXTENDED_ARG` opcode (1.x has none).
+    pub fn extended_arg_opcode(&self) -> Option<u8> {
+        (self.op(self.extended_arg).name == "EXTENDED_ARG").then_some(self.extended_arg)
     }
 
     /// The base opcode's facts for a (possibly specialised) opcode.
