@@ -111,7 +111,7 @@ fn for_each_child<'o>(obj: &'o Object, visit: &mut dyn FnMut(&'o Obj)) {
         Object::Tuple(items)
         | Object::List(items)
         | Object::Set(items)
-        | Object::FrozenSet(items) => items.iter().for_each(|o| visit(o)),
+        | Object::FrozenSet(items) => items.iter().for_each(&mut *visit),
         Object::Dict(pairs) => pairs.iter().for_each(|(k, v)| {
             visit(k);
             visit(v);
