@@ -149,7 +149,8 @@ def bench_version(version, repeat, cores):
     out_bytes = os.path.getsize(out_path)
 
     if jobs:
-        t_all = timed([PYBC, "-j", str(cores)] + files, repeat=repeat)
+        t_all = timed([PYBC, "-j", str(cores)] + files, stdout=out_path + ".all",
+                      repeat=repeat)
     else:
         chunks = [files[i::cores] for i in range(cores)]
 

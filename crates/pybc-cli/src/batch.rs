@@ -10,14 +10,17 @@ use std::time::{Duration, Instant};
 use anyhow::{anyhow, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pybc_inputs::{Input, Limits};
-use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
 
 use crate::{compile, ColorArg, DisArgs, FormatArg, Mode};
 
-/// Inputs processed between two writes of output, per worker thread: the
-/// outputs of a batch are all held in memory, and one hostile input may
-/// have a listing of many megabytes (see `pybc::budget`).
-const BATCH_PER_THREAD: usize = 4;
+/// How far, per worker thread, workers may run ahead of the input whose
+/// output is written next: finished outputs wait in memory for their turn,
+/// and one hostile input may have a listing of many megabytes (see
+/// `pybc::budget`).
+const AHEAD_PER_THREAD: usize = 4;
 /// Output buffers larger than this are not kept for the next inputs (a
 /// hostile input's listing must not stay in memory for the whole run).
 const KEEP_BUFFER_UP_TO: usize = 32 << 20;
@@ -26,8 +29,8 @@ const STREAM_CHUNK: usize = 1 << 20;
 /// Runs with at least this many inputs get a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 20;
 
-/// One input's outcome: its text, or the error to report.
-type Outcome = (String, Result<String>);
+/// An input to list, or why the command line's argument gave none.
+type Item = std::result::Result<Input, (String, anyhow::Error)>;
 
 fn format_of(args: &DisArgs) -> pybc::Format {
     match args.format {
@@ -189,7 +192,7 @@ fn progress_bar(count: usize) -> ProgressBar {
 /// any input failed.
 pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
     let start = Instant::now();
-    let mut items: Vec<std::result::Result<Input, (String, anyhow::Error)>> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
     for arg in &args.files {
         match pybc_inputs::expand_one(arg) {
             Ok(found) if found.is_empty() => items.push(Err((
@@ -209,80 +212,62 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
     let color = use_color(args, mode);
     let extension = output_extension(args, mode);
     let bar = progress_bar(items.len());
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()
-    {
-        Ok(pool) => pool,
-        Err(e) => {
-            eprintln!("pybc: cannot start worker threads: {e}");
-            return ExitCode::FAILURE;
-        }
+    let threads = match args.jobs {
+        Some(n) if n > 0 => n,
+        _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut failures: Vec<String> = Vec::new();
     let mut written = 0usize;
     let header = several && args.format == FormatArg::Text;
-    let streaming = streams(args, mode, pool.current_num_threads(), items.len());
-    if streaming {
+    let name_of = |item: &Item| match item {
+        Ok(input) => input.name.clone(),
+        Err((name, _)) => name.clone(),
+    };
+    if streams(args, mode, threads, items.len()) {
         for item in &items {
             let outcome = match item {
                 Ok(input) => stream_one(input, args, header, color, &mut out),
                 Err((_, e)) => Err(anyhow!("{e:#}")),
             };
             bar.inc(1);
-            let name = match item {
-                Ok(input) => &input.name,
-                Err((name, _)) => name,
-            };
             match outcome {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => return write_failed(&bar, &e),
                 Err(e) => {
                     let _ = out.flush();
+                    let name = name_of(item);
                     bar.suspend(|| eprintln!("{name}: {e:#}"));
-                    failures.push(name.clone());
+                    failures.push(name);
                 }
             }
         }
-    }
-    let batched: &[_] = if streaming { &[] } else { &items };
-    let batch_size = pool.current_num_threads().max(1) * BATCH_PER_THREAD;
-    let mut spare: Vec<String> = Vec::new();
-    for (batch_index, batch) in batched.chunks(batch_size).enumerate() {
-        let buffers: Vec<String> = batch
-            .iter()
-            .map(|_| spare.pop().unwrap_or_default())
-            .collect();
-        let outcomes: Vec<Outcome> = pool.install(|| {
-            batch
-                .par_iter()
-                .zip(buffers)
-                .enumerate()
-                .map(|(i, (item, buffer))| {
-                    let first = batch_index == 0 && i == 0;
-                    let csv_header = first || args.output_dir.is_some();
-                    let outcome = match item {
-                        Ok(input) => (
-                            input.name.clone(),
-                            process(input, args, mode, csv_header, color, buffer),
-                        ),
-                        Err((name, e)) => (name.clone(), Err(anyhow!("{e:#}"))),
-                    };
-                    bar.inc(1);
-                    outcome
-                })
-                .collect()
-        });
-        for ((name, result), item) in outcomes.into_iter().zip(batch) {
+    } else {
+        let work = |index: usize, buffer: String| -> Result<String> {
+            let outcome = match items.get(index) {
+                Some(Ok(input)) => {
+                    let csv_header = index == 0 || args.output_dir.is_some();
+                    process(input, args, mode, csv_header, color, buffer)
+                }
+                Some(Err((_, e))) => Err(anyhow!("{e:#}")),
+                None => Err(anyhow!("no such input")),
+            };
+            bar.inc(1);
+            outcome
+        };
+        let deliver = |index: usize, result: Result<String>| -> Delivered {
+            let Some(item) = items.get(index) else {
+                return Delivered::Next(None);
+            };
+            let name = name_of(item);
             let text = match result {
                 Ok(text) => text,
                 Err(e) => {
                     let _ = out.flush();
                     bar.suspend(|| eprintln!("{name}: {e:#}"));
                     failures.push(name);
-                    continue;
+                    return Delivered::Next(None);
                 }
             };
             if let (Some(dir), Ok(input)) = (&args.output_dir, item) {
@@ -292,22 +277,20 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
                 } else {
                     written += 1;
                 }
-                if text.capacity() <= KEEP_BUFFER_UP_TO {
-                    spare.push(text);
-                }
-                continue;
+                return Delivered::Next(Some(text));
             }
             let result = if header {
                 writeln!(out, "==> {name} <==").and_then(|_| out.write_all(text.as_bytes()))
             } else {
                 out.write_all(text.as_bytes())
             };
-            if text.capacity() <= KEEP_BUFFER_UP_TO {
-                spare.push(text);
+            match result.and_then(|_| out.flush()) {
+                Ok(()) => Delivered::Next(Some(text)),
+                Err(e) => Delivered::Stop(e),
             }
-            if let Err(e) = result.and_then(|_| out.flush()) {
-                return write_failed(&bar, &e);
-            }
+        };
+        if let Err(e) = in_order(items.len(), threads, &work, deliver) {
+            return write_failed(&bar, &e);
         }
     }
     bar.finish_and_clear();
@@ -325,6 +308,111 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// What became of an output handed to [`in_order`]'s `deliver`.
+enum Delivered {
+    /// Written (or reported); its buffer, for reuse.
+    Next(Option<String>),
+    /// Writing failed: stop everything.
+    Stop(io::Error),
+}
+
+/// Which outputs workers may produce, and the buffers they may reuse.
+struct Window {
+    /// Outputs delivered so far (all those before this index).
+    delivered: usize,
+    spare: Vec<String>,
+    stop: bool,
+}
+
+/// Runs `work` on inputs `0..count` on `threads` worker threads, and
+/// `deliver` on each result in input order on the calling thread, which
+/// writes while the workers go on. Workers take inputs in order and stay
+/// at most [`AHEAD_PER_THREAD`] × `threads` inputs ahead of delivery, so
+/// few outputs wait in memory.
+fn in_order(
+    count: usize,
+    threads: usize,
+    work: &(dyn Fn(usize, String) -> Result<String> + Sync),
+    mut deliver: impl FnMut(usize, Result<String>) -> Delivered,
+) -> io::Result<()> {
+    let threads = threads.clamp(1, count.max(1));
+    let ahead = threads * AHEAD_PER_THREAD;
+    let next = AtomicUsize::new(0);
+    let window = Mutex::new(Window {
+        delivered: 0,
+        spare: Vec::new(),
+        stop: false,
+    });
+    let turn = Condvar::new();
+    let (sender, receiver) = mpsc::channel::<(usize, Result<String>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let sender = sender.clone();
+            let (next, window, turn) = (&next, &window, &turn);
+            scope.spawn(move || loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= count {
+                    break;
+                }
+                let buffer = {
+                    let Ok(mut w) = window.lock() else { break };
+                    while index >= w.delivered + ahead && !w.stop {
+                        w = match turn.wait(w) {
+                            Ok(w) => w,
+                            Err(_) => return,
+                        };
+                    }
+                    if w.stop {
+                        break;
+                    }
+                    w.spare.pop().unwrap_or_default()
+                };
+                if sender.send((index, work(index, buffer))).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(sender);
+        let mut waiting: BTreeMap<usize, Result<String>> = BTreeMap::new();
+        let mut wanted = 0;
+        let mut outcome = Ok(());
+        for (index, result) in receiver.iter() {
+            waiting.insert(index, result);
+            while let Some(result) = waiting.remove(&wanted) {
+                let reusable = match deliver(wanted, result) {
+                    Delivered::Next(buffer) => buffer,
+                    Delivered::Stop(e) => {
+                        outcome = Err(e);
+                        None
+                    }
+                };
+                wanted += 1;
+                if let Ok(mut w) = window.lock() {
+                    w.delivered = wanted;
+                    w.stop |= outcome.is_err();
+                    if let Some(buffer) = reusable.filter(|b| b.capacity() <= KEEP_BUFFER_UP_TO) {
+                        w.spare.push(buffer);
+                    }
+                }
+                turn.notify_all();
+                if outcome.is_err() {
+                    break;
+                }
+            }
+            if outcome.is_err() {
+                break;
+            }
+        }
+        // Workers waiting for their turn see `stop` (or finish), then the
+        // scope joins them.
+        if let Ok(mut w) = window.lock() {
+            w.stop = true;
+        }
+        turn.notify_all();
+        outcome
+    })
 }
 
 /// Ends the run when standard output fails: quietly for a closed pipe
