@@ -686,6 +686,10 @@ def mutate(rng, samples, index):
     return "truncate", samples[0].data[: index % max(1, len(samples[0].data))], "fallback"
 
 
+# Inputs from this size on have their RSS per input byte reported (below it
+# the process's own baseline dominates).
+RATIO_FROM = 64 << 10
+
 # Output formats a batch is run with (arguments before the files), with
 # relative weights; each case is run with one of them.
 FORMATS = [((), 5), (("info",), 1), (("-f", "json"), 1), (("-f", "jsonl"), 1),
@@ -1003,6 +1007,7 @@ def main() -> int:
     outcomes: Counter = Counter()
     by_kind: dict = {}
     by_format: dict = {}
+    single_rss: dict = {}  # format -> [peak RSS, largest RSS / input size]
     failures: list[Case] = []
     peak = (0, None)  # (rss, case)
     made = 0
@@ -1028,7 +1033,14 @@ def main() -> int:
         done += 1
         outcomes[case.outcome] += 1
         by_kind.setdefault(case.kind, Counter())[case.outcome] += 1
-        by_format.setdefault(" ".join(case.args) or "text", Counter())[case.outcome] += 1
+        fmt = " ".join(case.args) or "text"
+        by_format.setdefault(fmt, Counter())[case.outcome] += 1
+        if case.single_outcome and case.outcome in OK_OUTCOMES:
+            # RSS of the case run alone: what one input costs in this format.
+            top = single_rss.setdefault(fmt, [0, 0.0])
+            top[0] = max(top[0], case.rss)
+            if case.size >= RATIO_FROM:
+                top[1] = max(top[1], case.rss / case.size)
         if case.rss > peak[0]:
             peak = (case.rss, case)
         if case.outcome in FAIL_OUTCOMES:
@@ -1113,6 +1125,10 @@ def main() -> int:
     print("by output format:")
     for fmt, c in sorted(by_format.items()):
         print(f"  {fmt:10} " + ", ".join(f"{k} {n}" for k, n in sorted(c.items()) if n))
+    print(f"peak RSS of single-file runs by format (and the largest RSS per input byte, "
+          f"inputs of {RATIO_FROM >> 10} KiB or more):")
+    for fmt, (rss, ratio) in sorted(single_rss.items()):
+        print(f"  {fmt:10} {rss / 2**20:.1f} MiB ({ratio:.1f}x)")
     rss, case = peak
     if case:
         print(f"peak RSS: {rss / 2**20:.1f} MiB (case {case.index}, {case.kind}, "

@@ -84,14 +84,25 @@ pub fn text_options(selector: u8) -> pybc::Options {
     }
 }
 
-/// A whole `.pyc` file: byte 0 picks the options, the rest is the file.
+/// A whole `.pyc` file: byte 0 picks the options, the rest is the file;
+/// its listing, whole and streamed in small pieces, must agree.
 pub fn pyc_to_text(data: &[u8]) {
     let Some((&selector, pyc)) = data.split_first() else {
         return;
     };
-    match pybc::dis_text(pyc, &text_options(selector)) {
+    let options = text_options(selector);
+    match pybc::dis_text(pyc, &options) {
         Ok(text) => {
-            let _ = text.len();
+            // Streamed in small pieces, the listing must be the same text.
+            let Ok(module) = pybc::load(pyc, &options) else {
+                panic!("loaded once, not twice");
+            };
+            let Ok(listing) = pybc::TextListing::new(&module, &options) else {
+                panic!("listed once, not twice");
+            };
+            let mut streamed = String::new();
+            listing.stream(256, &mut |piece| streamed.push_str(piece));
+            assert!(streamed == text, "streamed listing differs");
         }
         Err(e) => check_message(&e.to_string()),
     }
