@@ -24,8 +24,6 @@ const AHEAD_PER_THREAD: usize = 4;
 /// Output buffers larger than this are not kept for the next inputs (a
 /// hostile input's listing must not stay in memory for the whole run).
 const KEEP_BUFFER_UP_TO: usize = 32 << 20;
-/// Bytes of listing written at a time when streaming.
-const STREAM_CHUNK: usize = 1 << 20;
 /// Runs with at least this many inputs get a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 20;
 
@@ -124,11 +122,12 @@ fn process(
 }
 
 /// Whether inputs are listed one after the other, each written out as it
-/// is produced (text listings of one input, or on one thread): memory
-/// then stays that of one loaded module, whatever its listing's length.
+/// is produced (one input, or one thread; any format but the HTML page):
+/// memory then stays that of one loaded module, whatever its listing's
+/// length.
 fn streams(args: &DisArgs, mode: Mode, threads: usize, inputs: usize) -> bool {
     mode == Mode::Dis
-        && args.format == FormatArg::Text
+        && args.format != FormatArg::Html
         && args.output_dir.is_none()
         && (threads == 1 || inputs == 1)
 }
@@ -138,18 +137,26 @@ fn streams(args: &DisArgs, mode: Mode, threads: usize, inputs: usize) -> bool {
 fn stream_one(
     input: &Input,
     args: &DisArgs,
+    first: bool,
     header: bool,
     color: bool,
     out: &mut dyn Write,
 ) -> Result<io::Result<()>> {
-    let (module, options) = load(input, args, false)?;
+    let (module, options) = load(input, args, first)?;
+    if args.format != FormatArg::Text {
+        return match pybc::render_to(&module, &input.name, &options, format_of(args), out) {
+            Ok(()) => Ok(out.flush()),
+            Err(pybc::Error::Write(e)) => Ok(Err(e)),
+            Err(e) => Err(e.into()),
+        };
+    }
     let listing = pybc::TextListing::new(&module, &options)?;
     let mut written: io::Result<()> = if header {
         writeln!(out, "==> {} <==", input.name)
     } else {
         Ok(())
     };
-    listing.stream(STREAM_CHUNK, &mut |text| {
+    listing.stream(pybc::STREAM_CHUNK, &mut |text| {
         if written.is_ok() {
             written = if color {
                 out.write_all(pybc::color::ansi(text).as_bytes())
@@ -226,9 +233,9 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
         Err((name, _)) => name.clone(),
     };
     if streams(args, mode, threads, items.len()) {
-        for item in &items {
+        for (index, item) in items.iter().enumerate() {
             let outcome = match item {
-                Ok(input) => stream_one(input, args, header, color, &mut out),
+                Ok(input) => stream_one(input, args, index == 0, header, color, &mut out),
                 Err((_, e)) => Err(anyhow!("{e:#}")),
             };
             bar.inc(1);

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use pybc_model::{CodeObject, Object};
 
-use crate::decode::{decode, ArgValue, CacheField, Dialect, Instruction};
+use crate::decode::{decode, ArgValue, CacheField, CodeListing, Dialect, Instruction};
 use crate::info::{pretty_flags, variable_lists};
 use crate::linetable::{co_lines, Positions};
 use crate::text::{CodeAddresses, TextOptions, TextPrinter};
@@ -176,9 +176,8 @@ pub fn code_json(
     let printer = TextPrinter::new(dialect, TextOptions::default(), addresses);
     let repr = |o: &Object| printer.repr(o);
     let listing = decode(code, dialect, &repr);
-    let (varnames, cellvars, freevars) = variable_lists(code);
-    let mut path = parent_path.to_vec();
-    path.push(code.qualname());
+    let head = CodeHead::new(code, dialect, parent_path, &repr);
+    let path = head.path.clone();
     let children = nested.then(|| {
         code.consts()
             .iter()
@@ -190,52 +189,203 @@ pub fn code_json(
             })
             .collect()
     });
-    // dis.pretty_flags(0) is "0x0": no names.
-    let flag_names = if code.flags == 0 {
-        Vec::new()
-    } else {
-        pretty_flags(dialect.table, code.flags)
-            .split(", ")
-            .map(str::to_string)
-            .collect()
-    };
     JsonCode {
-        name: code.name(),
-        qualname: code.qualname(),
-        path,
-        filename: code.filename(),
-        firstlineno: i64::from(code.firstlineno as i32),
+        name: head.name,
+        qualname: head.qualname,
+        path: head.path,
+        filename: head.filename,
+        firstlineno: head.firstlineno,
         argcount: code.argcount,
         posonlyargcount: code.posonlyargcount,
         kwonlyargcount: code.kwonlyargcount,
-        nlocals: if code.localsplusnames.is_some() {
-            varnames.len() as u32
-        } else {
-            code.nlocals
-        },
+        nlocals: head.nlocals,
         stacksize: code.stacksize,
         flags: code.flags,
-        flag_names,
-        names: texts(code.names()),
-        varnames: texts(&varnames),
-        cellvars: texts(&cellvars),
-        freevars: texts(&freevars),
-        consts: code.consts().iter().map(|c| const_value(c, &repr)).collect(),
-        lines: co_lines(code, dialect.rules.line_table)
-            .iter()
-            .map(|r| (r.start, r.end, r.line))
-            .collect(),
-        exception_table: listing
-            .exception_entries
-            .iter()
-            .map(|e| json!({"start": e.start, "end": e.end, "target": e.target, "depth": e.depth, "lasti": e.lasti}))
-            .collect(),
+        flag_names: head.flag_names,
+        names: head.names,
+        varnames: head.varnames,
+        cellvars: head.cellvars,
+        freevars: head.freevars,
+        consts: head.consts,
+        lines: head.lines,
+        exception_table: exception_table_values(&listing),
         instructions: listing
             .instructions
             .iter()
             .map(|i| instruction_value(i, &repr))
             .collect(),
         children,
+    }
+}
+
+/// The fields of [`JsonCode`] that come before its instructions.
+struct CodeHead {
+    name: String,
+    qualname: String,
+    path: Vec<String>,
+    filename: String,
+    firstlineno: i64,
+    nlocals: u32,
+    flag_names: Vec<String>,
+    names: Vec<String>,
+    varnames: Vec<String>,
+    cellvars: Vec<String>,
+    freevars: Vec<String>,
+    consts: Vec<Value>,
+    lines: Vec<(u32, u32, Option<i64>)>,
+}
+
+impl CodeHead {
+    fn new(
+        code: &CodeObject,
+        dialect: Dialect,
+        parent_path: &[String],
+        repr: &dyn Fn(&Object) -> String,
+    ) -> CodeHead {
+        let (varnames, cellvars, freevars) = variable_lists(code);
+        let mut path = parent_path.to_vec();
+        path.push(code.qualname());
+        // dis.pretty_flags(0) is "0x0": no names.
+        let flag_names = if code.flags == 0 {
+            Vec::new()
+        } else {
+            pretty_flags(dialect.table, code.flags)
+                .split(", ")
+                .map(str::to_string)
+                .collect()
+        };
+        CodeHead {
+            name: code.name(),
+            qualname: code.qualname(),
+            path,
+            filename: code.filename(),
+            firstlineno: i64::from(code.firstlineno as i32),
+            nlocals: if code.localsplusnames.is_some() {
+                varnames.len() as u32
+            } else {
+                code.nlocals
+            },
+            flag_names,
+            names: texts(code.names()),
+            varnames: texts(&varnames),
+            cellvars: texts(&cellvars),
+            freevars: texts(&freevars),
+            consts: code.consts().iter().map(|c| const_value(c, repr)).collect(),
+            lines: co_lines(code, dialect.rules.line_table)
+                .iter()
+                .map(|r| (r.start, r.end, r.line))
+                .collect(),
+        }
+    }
+}
+
+fn exception_table_values(listing: &CodeListing) -> Vec<Value> {
+    listing
+        .exception_entries
+        .iter()
+        .map(|e| json!({"start": e.start, "end": e.end, "target": e.target, "depth": e.depth, "lasti": e.lasti}))
+        .collect()
+}
+
+/// The same JSON as [`code_json`], produced while it is serialized: only
+/// the instructions of the code object being written are in memory, so a
+/// module's JSON can be streamed whatever its size.
+pub struct CodeJsonStream<'a> {
+    pub code: &'a CodeObject,
+    pub dialect: Dialect,
+    pub addresses: &'a CodeAddresses,
+    pub parent_path: Vec<String>,
+    pub nested: bool,
+}
+
+impl Serialize for CodeJsonStream<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+
+        let code = self.code;
+        let printer = TextPrinter::new(self.dialect, TextOptions::default(), self.addresses);
+        let repr = |o: &Object| printer.repr(o);
+        let head = CodeHead::new(code, self.dialect, &self.parent_path, &repr);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("name", &head.name)?;
+        map.serialize_entry("qualname", &head.qualname)?;
+        map.serialize_entry("path", &head.path)?;
+        map.serialize_entry("filename", &head.filename)?;
+        map.serialize_entry("firstlineno", &head.firstlineno)?;
+        map.serialize_entry("argcount", &code.argcount)?;
+        map.serialize_entry("posonlyargcount", &code.posonlyargcount)?;
+        map.serialize_entry("kwonlyargcount", &code.kwonlyargcount)?;
+        map.serialize_entry("nlocals", &head.nlocals)?;
+        map.serialize_entry("stacksize", &code.stacksize)?;
+        map.serialize_entry("flags", &code.flags)?;
+        map.serialize_entry("flag_names", &head.flag_names)?;
+        map.serialize_entry("names", &head.names)?;
+        map.serialize_entry("varnames", &head.varnames)?;
+        map.serialize_entry("cellvars", &head.cellvars)?;
+        map.serialize_entry("freevars", &head.freevars)?;
+        map.serialize_entry("consts", &head.consts)?;
+        map.serialize_entry("lines", &head.lines)?;
+        {
+            // Dropped before the children are written.
+            let listing = decode(code, self.dialect, &repr);
+            map.serialize_entry("exception_table", &exception_table_values(&listing))?;
+            map.serialize_entry(
+                "instructions",
+                &InstructionsJson {
+                    listing: &listing,
+                    repr: &repr,
+                },
+            )?;
+        }
+        if self.nested {
+            map.serialize_entry(
+                "children",
+                &ChildrenJson {
+                    parent: self,
+                    path: &head.path,
+                },
+            )?;
+        }
+        map.end()
+    }
+}
+
+struct InstructionsJson<'a> {
+    listing: &'a CodeListing,
+    repr: &'a dyn Fn(&Object) -> String,
+}
+
+impl Serialize for InstructionsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.listing
+                .instructions
+                .iter()
+                .map(|i| instruction_value(i, self.repr)),
+        )
+    }
+}
+
+struct ChildrenJson<'a> {
+    parent: &'a CodeJsonStream<'a>,
+    path: &'a [String],
+}
+
+impl Serialize for ChildrenJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let parent = self.parent;
+        serializer.collect_seq(parent.code.consts().iter().filter_map(|c| match &**c {
+            Object::Code(inner) if self.path.len() < crate::MAX_CODE_NESTING => {
+                Some(CodeJsonStream {
+                    code: inner,
+                    dialect: parent.dialect,
+                    addresses: parent.addresses,
+                    parent_path: self.path.to_vec(),
+                    nested: true,
+                })
+            }
+            _ => None,
+        }))
     }
 }
 
@@ -260,13 +410,13 @@ pub fn walk_codes(root: &CodeObject) -> Vec<(&CodeObject, Vec<String>)> {
 }
 
 /// One row per instruction, with a header row (RFC 4180 quoting).
-pub fn write_csv(
-    out: &mut Vec<u8>,
+pub fn write_csv<W: std::io::Write>(
+    out: W,
     file: &str,
     root: &CodeObject,
     dialect: Dialect,
     header: bool,
-) -> Result<(), csv::Error> {
+) -> std::io::Result<()> {
     let addresses = CodeAddresses::new();
     let printer = TextPrinter::new(dialect, TextOptions::default(), &addresses);
     let repr = |o: &Object| printer.repr(o);

@@ -39,6 +39,9 @@ pub enum Error {
     NotCode(&'static str),
     #[error("cannot format output: {0}")]
     Output(String),
+    /// Writing the output failed (only from [`render_to`]).
+    #[error("cannot write output: {0}")]
+    Write(#[source] std::io::Error),
     /// The listing would be far larger than the input justifies (objects
     /// shared through marshal references and listed once per use, colliding
     /// set hashes, huge numbers); see [`budget`].
@@ -351,20 +354,39 @@ pub fn render_into(
     if format == Format::Text {
         return write_module_text(module, options, out);
     }
-    out.push_str(&render_other(module, file, options, format)?);
+    let mut bytes = Vec::new();
+    render_to(module, file, options, format, &mut bytes)?;
+    out.push_str(&String::from_utf8_lossy(&bytes));
     Ok(())
 }
 
-/// The formats built as a whole before they are written out.
-fn render_other(
+/// Bytes of text written at a time by [`render_to`].
+pub const STREAM_CHUNK: usize = 1 << 20;
+
+/// [`render`], written to `out` as it is produced: text, JSON, JSON Lines
+/// and CSV are never held whole in memory (JSON holds one code object's
+/// instructions at a time); the HTML page is built first. Every error about
+/// the input comes before anything is written; after that, only
+/// [`Error::Write`].
+pub fn render_to(
     module: &Module,
     file: &str,
     options: &Options,
     format: Format,
-) -> Result<String, Error> {
-    use pybc_dis::json::{code_json, walk_codes, write_csv, SCHEMA_ID};
-    use serde_json::json;
+    out: &mut dyn std::io::Write,
+) -> Result<(), Error> {
+    use pybc_dis::json::{walk_codes, write_csv, CodeJsonStream, SCHEMA_ID};
 
+    if format == Format::Text {
+        let listing = TextListing::new(module, options)?;
+        let mut written = Ok(());
+        listing.stream(STREAM_CHUNK, &mut |piece| {
+            if written.is_ok() {
+                written = out.write_all(piece.as_bytes());
+            }
+        });
+        return written.map_err(Error::Write);
+    }
     let dialect = module.dialect()?;
     let Object::Code(root) = &*module.code else {
         return Err(Error::NotCode(module.code.type_name()));
@@ -372,48 +394,86 @@ fn render_other(
     budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
     let addresses = CodeAddresses::new();
     let version = module.version.to_string();
-    Ok(match format {
-        Format::Text => String::new(),
-        Format::Html => pybc_html::page(
-            root,
-            dialect,
-            pybc_html::Page {
-                file,
-                source: options.source.as_deref(),
-            },
-        ),
+    let stream = |code, parent_path, nested| CodeJsonStream {
+        code,
+        dialect,
+        addresses: &addresses,
+        parent_path,
+        nested,
+    };
+    match format {
+        Format::Text => Ok(()),
+        Format::Html => {
+            let page = pybc_html::page(
+                root,
+                dialect,
+                pybc_html::Page {
+                    file,
+                    source: options.source.as_deref(),
+                },
+            );
+            out.write_all(page.as_bytes()).map_err(Error::Write)
+        }
         Format::Json => {
-            let doc = json!({
-                "schema": SCHEMA_ID,
-                "file": file,
-                "version": version,
-                "header": header_json(module),
-                "code": code_json(root, dialect, &addresses, &[], true),
-            });
-            let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-            s.push('\n');
-            s
+            let doc = JsonDocument {
+                schema: SCHEMA_ID,
+                file,
+                version: &version,
+                header: header_json(module),
+                code: stream(root, Vec::new(), true),
+            };
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(json_error)?;
+            out.write_all(b"\n").map_err(Error::Write)
         }
         Format::Jsonl => {
-            let mut s = String::new();
             for (code, parents) in walk_codes(root) {
-                let line = json!({
-                    "schema": SCHEMA_ID,
-                    "file": file,
-                    "version": version,
-                    "code": code_json(code, dialect, &addresses, &parents, false),
-                });
-                s.push_str(&serde_json::to_string(&line).unwrap_or_default());
-                s.push('\n');
+                let line = JsonDocument {
+                    schema: SCHEMA_ID,
+                    file,
+                    version: &version,
+                    header: serde_json::Value::Null,
+                    code: stream(code, parents, false),
+                };
+                serde_json::to_writer(&mut *out, &JsonLine(&line)).map_err(json_error)?;
+                out.write_all(b"\n").map_err(Error::Write)?;
             }
-            s
+            Ok(())
         }
         Format::Csv => {
-            let mut buf = Vec::new();
-            if let Err(e) = write_csv(&mut buf, file, root, dialect, options.csv_header) {
-                return Err(Error::Output(e.to_string()));
-            }
-            String::from_utf8_lossy(&buf).into_owned()
+            write_csv(&mut *out, file, root, dialect, options.csv_header).map_err(Error::Write)
         }
-    })
+    }
+}
+
+/// The JSON document of one module (`-f json`).
+#[derive(serde::Serialize)]
+struct JsonDocument<'a> {
+    schema: &'static str,
+    file: &'a str,
+    version: &'a str,
+    header: serde_json::Value,
+    code: pybc_dis::json::CodeJsonStream<'a>,
+}
+
+/// One line of `-f jsonl`: the document without its header.
+struct JsonLine<'a>(&'a JsonDocument<'a>);
+
+impl serde::Serialize for JsonLine<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("schema", self.0.schema)?;
+        map.serialize_entry("file", self.0.file)?;
+        map.serialize_entry("version", self.0.version)?;
+        map.serialize_entry("code", &self.0.code)?;
+        map.end()
+    }
+}
+
+fn json_error(e: serde_json::Error) -> Error {
+    if e.is_io() {
+        Error::Write(e.into())
+    } else {
+        Error::Output(e.to_string())
+    }
 }

@@ -94,3 +94,38 @@ fn csv_has_one_row_per_instruction() {
         assert!(rows.iter().all(|r| r.len() == headers.len()));
     }
 }
+
+/// The streamed JSON of a code object tree is the JSON of the typed,
+/// whole view (`code_json`), byte for byte.
+#[test]
+fn streamed_json_equals_the_whole_view() {
+    use pybc::dis::json::{code_json, CodeJsonStream};
+    use pybc::dis::CodeAddresses;
+
+    for path in fixtures() {
+        let data = std::fs::read(&path).unwrap();
+        let module = pybc::load(&data, &Options::default()).unwrap();
+        let dialect = module.dialect().unwrap();
+        let pybc::model::Object::Code(root) = &*module.code else {
+            panic!("{}: not code", path.display());
+        };
+        let whole = serde_json::to_string_pretty(&code_json(
+            root,
+            dialect,
+            &CodeAddresses::new(),
+            &[],
+            true,
+        ))
+        .unwrap();
+        let addresses = CodeAddresses::new();
+        let streamed = serde_json::to_string_pretty(&CodeJsonStream {
+            code: root,
+            dialect,
+            addresses: &addresses,
+            parent_path: Vec::new(),
+            nested: true,
+        })
+        .unwrap();
+        assert_eq!(streamed, whole, "{}", path.display());
+    }
+}
