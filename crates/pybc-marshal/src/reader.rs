@@ -32,6 +32,10 @@ pub struct Reader<'a> {
     /// The `.pyc` magic number, when known: a few pre-releases lay code
     /// objects out unlike their final release.
     magic: Option<u16>,
+    /// One shared object each for NULL, None, False, True, StopIteration
+    /// and Ellipsis: a one-byte object then costs a pointer, not an
+    /// allocation (hostile data may hold millions).
+    singletons: [Obj; 6],
 }
 
 impl<'a> Reader<'a> {
@@ -47,6 +51,15 @@ impl<'a> Reader<'a> {
             interned: Vec::new(),
             depth: 0,
             magic: None,
+            singletons: [
+                Object::Null,
+                Object::None,
+                Object::False,
+                Object::True,
+                Object::StopIteration,
+                Object::Ellipsis,
+            ]
+            .map(Arc::new),
         }
     }
 
@@ -178,13 +191,20 @@ impl<'a> Reader<'a> {
         let flagged = code & FLAG_REF != 0;
         let ty = code & !FLAG_REF;
         let slot = self.reserve(flagged);
+        let singleton = match ty {
+            b'0' => Some(0),
+            b'N' => Some(1),
+            b'F' => Some(2),
+            b'T' => Some(3),
+            b'S' => Some(4),
+            b'.' => Some(5),
+            _ => None,
+        };
+        if let Some(shared) = singleton.and_then(|i| self.singletons.get(i)) {
+            let shared = shared.clone();
+            return Ok(self.fill(slot, shared));
+        }
         let obj = match ty {
-            b'0' => Object::Null,
-            b'N' => Object::None,
-            b'F' => Object::False,
-            b'T' => Object::True,
-            b'S' => Object::StopIteration,
-            b'.' => Object::Ellipsis,
             b'i' => Object::Int(PyInt::Small(i64::from(self.i32("an int")?))),
             b'I' => {
                 let bytes: [u8; 8] = self.array("a 64-bit int")?;
