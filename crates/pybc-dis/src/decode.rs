@@ -792,40 +792,9 @@ fn line_starts(code: &CodeObject, d: Dialect, raw: &[RawOp]) -> Vec<(u32, Option
 
 /// Decodes a code object's instructions the way that version's `dis` does.
 pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -> CodeListing {
-    let prep = Prepared::new(code, d, true);
-    let write_const = |out: &mut String, o: &Object| out.push_str(&repr(o));
-    let mut instructions = Vec::with_capacity(prep.raw.len());
-    for step in prep.steps() {
-        let r = step.raw;
-        let mut argrepr = String::new();
-        let argval = match r.arg {
-            None => ArgValue::None,
-            Some(arg) => prep.describe_arg(r, arg, &write_const, &mut argrepr, true),
-        };
-        let unit = (r.offset / 2) as usize;
-        let cache_positions = (1..=usize::from(step.cache_entries))
-            .map(|k| prep.unit_positions(unit + k))
-            .collect();
-        instructions.push(Instruction {
-            opcode: r.opcode,
-            opname: step.opname,
-            arg: r.arg,
-            argval,
-            argrepr,
-            offset: r.offset,
-            start_offset: r.start_offset,
-            starts_line: step.starts_line,
-            line_number: step.line_number,
-            label: step.label,
-            is_jump_target: step.label.is_some(),
-            jump_target: prep.jump(r),
-            positions: step.positions,
-            cache_info: prep.cache_fields(r),
-            cache_entries: step.cache_entries,
-            cache_positions,
-            long_arg: r.long_arg,
-        });
-    }
+    let decoder = Decoder::new(code, d);
+    let instructions = decoder.instructions(repr).collect();
+    let prep = decoder.prepared;
     CodeListing {
         instructions,
         code_len: prep.code_len(),
@@ -834,6 +803,66 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
         label_count: prep.label_count,
         line_starts: prep.line_starts,
         positions: prep.positions,
+    }
+}
+
+/// [`decode`], one instruction at a time: memory stays that of the code
+/// object, however long its listing (each argument's description may be a
+/// constant's whole `repr`).
+pub struct Decoder<'c> {
+    prepared: Prepared<'c>,
+}
+
+impl<'c> Decoder<'c> {
+    pub fn new(code: &'c CodeObject, d: Dialect) -> Decoder<'c> {
+        Decoder {
+            prepared: Prepared::new(code, d, true),
+        }
+    }
+
+    /// The 3.11+ exception table.
+    pub fn exception_entries(&self) -> &[ExceptionEntry] {
+        &self.prepared.exception_entries
+    }
+
+    /// The instructions, in order.
+    pub fn instructions<'s>(
+        &'s self,
+        repr: &'s dyn Fn(&Object) -> String,
+    ) -> impl Iterator<Item = Instruction> + 's {
+        let prep = &self.prepared;
+        prep.steps().map(move |step| {
+            let write_const = |out: &mut String, o: &Object| out.push_str(&repr(o));
+            let r = step.raw;
+            let mut argrepr = String::new();
+            let argval = match r.arg {
+                None => ArgValue::None,
+                Some(arg) => prep.describe_arg(r, arg, &write_const, &mut argrepr, true),
+            };
+            let unit = (r.offset / 2) as usize;
+            let cache_positions = (1..=usize::from(step.cache_entries))
+                .map(|k| prep.unit_positions(unit + k))
+                .collect();
+            Instruction {
+                opcode: r.opcode,
+                opname: step.opname,
+                arg: r.arg,
+                argval,
+                argrepr,
+                offset: r.offset,
+                start_offset: r.start_offset,
+                starts_line: step.starts_line,
+                line_number: step.line_number,
+                label: step.label,
+                is_jump_target: step.label.is_some(),
+                jump_target: prep.jump(r),
+                positions: step.positions,
+                cache_info: prep.cache_fields(r),
+                cache_entries: step.cache_entries,
+                cache_positions,
+                long_arg: r.long_arg,
+            }
+        })
     }
 }
 

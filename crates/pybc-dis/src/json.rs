@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use pybc_model::{CodeObject, Object};
 
-use crate::decode::{decode, ArgValue, CacheField, CodeListing, Dialect, Instruction};
+use crate::decode::{decode, ArgValue, CacheField, Decoder, Dialect, ExceptionEntry, Instruction};
 use crate::info::{pretty_flags, variable_lists};
 use crate::linetable::{co_lines, Positions};
 use crate::text::{CodeAddresses, TextOptions, TextPrinter};
@@ -208,7 +208,7 @@ pub fn code_json(
         freevars: head.freevars,
         consts: head.consts,
         lines: head.lines,
-        exception_table: exception_table_values(&listing),
+        exception_table: exception_table_values(&listing.exception_entries),
         instructions: listing
             .instructions
             .iter()
@@ -279,9 +279,8 @@ impl CodeHead {
     }
 }
 
-fn exception_table_values(listing: &CodeListing) -> Vec<Value> {
-    listing
-        .exception_entries
+fn exception_table_values(entries: &[ExceptionEntry]) -> Vec<Value> {
+    entries
         .iter()
         .map(|e| json!({"start": e.start, "end": e.end, "target": e.target, "depth": e.depth, "lasti": e.lasti}))
         .collect()
@@ -326,13 +325,16 @@ impl Serialize for CodeJsonStream<'_> {
         map.serialize_entry("consts", &head.consts)?;
         map.serialize_entry("lines", &head.lines)?;
         {
-            // Dropped before the children are written.
-            let listing = decode(code, self.dialect, &repr);
-            map.serialize_entry("exception_table", &exception_table_values(&listing))?;
+            // Instructions are made one at a time, as they are written.
+            let decoder = Decoder::new(code, self.dialect);
+            map.serialize_entry(
+                "exception_table",
+                &exception_table_values(decoder.exception_entries()),
+            )?;
             map.serialize_entry(
                 "instructions",
                 &InstructionsJson {
-                    listing: &listing,
+                    decoder: &decoder,
                     repr: &repr,
                 },
             )?;
@@ -351,17 +353,16 @@ impl Serialize for CodeJsonStream<'_> {
 }
 
 struct InstructionsJson<'a> {
-    listing: &'a CodeListing,
+    decoder: &'a Decoder<'a>,
     repr: &'a dyn Fn(&Object) -> String,
 }
 
 impl Serialize for InstructionsJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(
-            self.listing
-                .instructions
-                .iter()
-                .map(|i| instruction_value(i, self.repr)),
+            self.decoder
+                .instructions(self.repr)
+                .map(|i| instruction_value(&i, self.repr)),
         )
     }
 }
@@ -440,11 +441,11 @@ pub fn write_csv<W: std::io::Write>(
     }
     let version = dialect.rules.version.to_string();
     for (code, _) in walk_codes(root) {
-        let listing = decode(code, dialect, &repr);
+        let decoder = Decoder::new(code, dialect);
         let qualname = code.qualname();
         let first = (code.firstlineno as i32).to_string();
         let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
-        for i in &listing.instructions {
+        for i in decoder.instructions(&repr) {
             w.write_record([
                 file,
                 &version,

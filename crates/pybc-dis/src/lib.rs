@@ -11,7 +11,9 @@ pub mod json;
 pub mod linetable;
 mod text;
 
-pub use decode::{decode, ArgValue, CacheField, CodeListing, Dialect, ExceptionEntry, Instruction};
+pub use decode::{
+    decode, ArgValue, CacheField, CodeListing, Decoder, Dialect, ExceptionEntry, Instruction,
+};
 pub use text::{CodeAddresses, FlushHook, TextOptions, TextPrinter};
 
 use pybc_versions::opcodes::OpcodeTable;
