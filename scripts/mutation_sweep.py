@@ -1007,7 +1007,7 @@ def main() -> int:
     outcomes: Counter = Counter()
     by_kind: dict = {}
     by_format: dict = {}
-    single_rss: dict = {}  # format -> [peak RSS, largest RSS / input size]
+    single_rss: dict = {}  # format -> [peak RSS, largest RSS / input size, its case]
     failures: list[Case] = []
     peak = (0, None)  # (rss, case)
     made = 0
@@ -1037,10 +1037,11 @@ def main() -> int:
         by_format.setdefault(fmt, Counter())[case.outcome] += 1
         if case.single_outcome and case.outcome in OK_OUTCOMES:
             # RSS of the case run alone: what one input costs in this format.
-            top = single_rss.setdefault(fmt, [0, 0.0])
+            top = single_rss.setdefault(fmt, [0, 0.0, None])
             top[0] = max(top[0], case.rss)
-            if case.size >= RATIO_FROM:
-                top[1] = max(top[1], case.rss / case.size)
+            if case.size >= RATIO_FROM and case.rss / case.size > top[1]:
+                top[1] = case.rss / case.size
+                top[2] = case
         if case.rss > peak[0]:
             peak = (case.rss, case)
         if case.outcome in FAIL_OUTCOMES:
@@ -1127,8 +1128,10 @@ def main() -> int:
         print(f"  {fmt:10} " + ", ".join(f"{k} {n}" for k, n in sorted(c.items()) if n))
     print(f"peak RSS of single-file runs by format (and the largest RSS per input byte, "
           f"inputs of {RATIO_FROM >> 10} KiB or more):")
-    for fmt, (rss, ratio) in sorted(single_rss.items()):
-        print(f"  {fmt:10} {rss / 2**20:.1f} MiB ({ratio:.1f}x)")
+    for fmt, (rss, ratio, case) in sorted(single_rss.items()):
+        worst = (f": case {case.index}, {case.kind}, {case.size} bytes, {case.detail[:80]}"
+                 if case else "")
+        print(f"  {fmt:10} {rss / 2**20:.1f} MiB ({ratio:.1f}x{worst})")
     rss, case = peak
     if case:
         print(f"peak RSS: {rss / 2**20:.1f} MiB (case {case.index}, {case.kind}, "
