@@ -54,74 +54,105 @@ fn texts(list: &[pybc_model::Obj]) -> Vec<String> {
 
 /// A constant as a typed JSON value: `{"type", "repr", "value"?}`.
 pub fn const_value(obj: &Object, repr: &dyn Fn(&Object) -> String) -> Value {
-    let r = repr(obj);
-    let (ty, value) = match obj {
-        Object::None => ("None", Some(Value::Null)),
-        Object::True => ("bool", Some(Value::Bool(true))),
-        Object::False => ("bool", Some(Value::Bool(false))),
-        Object::Ellipsis => ("ellipsis", None),
-        Object::StopIteration => ("type", None),
-        Object::Null => ("NULL", None),
-        Object::Int(i) => (
-            "int",
-            Some(match i.to_i64() {
-                Some(v) => json!(v),
-                None => json!(i.to_decimal()),
-            }),
-        ),
-        Object::Float(f) => (
-            "float",
-            Some(if f.is_finite() { json!(f) } else { json!(r) }),
-        ),
-        Object::Complex { real, imag } => (
-            "complex",
-            Some(if real.is_finite() && imag.is_finite() {
-                json!([real, imag])
-            } else {
-                Value::Null
-            }),
-        ),
-        Object::Bytes(b) => (
-            "bytes",
-            Some(json!(b
-                .iter()
-                .map(|x| format!("{x:02x}"))
-                .collect::<String>())),
-        ),
-        Object::Str(s) => ("str", Some(json!(s.to_string_lossy()))),
-        Object::Tuple(items)
-        | Object::List(items)
-        | Object::Set(items)
-        | Object::FrozenSet(items) => (
-            obj.type_name(),
-            Some(Value::Array(
-                items.iter().map(|o| const_value(o, repr)).collect(),
-            )),
-        ),
-        Object::Dict(pairs) => (
-            "dict",
-            Some(Value::Array(
-                pairs
-                    .iter()
-                    .map(|(k, v)| json!([const_value(k, repr), const_value(v, repr)]))
-                    .collect(),
-            )),
-        ),
-        Object::Slice { start, stop, step } => (
-            "slice",
-            Some(json!([
-                const_value(start, repr),
-                const_value(stop, repr),
-                const_value(step, repr)
-            ])),
-        ),
-        Object::Code(c) => ("code", Some(json!(c.qualname()))),
-    };
-    let mut out = json!({"type": ty, "repr": r});
-    if let (Some(v), Some(map)) = (value, out.as_object_mut()) {
-        map.insert("value".into(), v);
+    serde_json::to_value(ConstJson { obj, repr }).unwrap_or(Value::Null)
+}
+
+/// [`const_value`], produced while it is serialized: only one `repr` (that
+/// of the element being written) is in memory at a time.
+pub struct ConstJson<'a> {
+    pub obj: &'a Object,
+    pub repr: &'a dyn Fn(&Object) -> String,
+}
+
+impl Serialize for ConstJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+
+        let (obj, repr) = (self.obj, self.repr);
+        let ty = match obj {
+            Object::None => "None",
+            Object::True | Object::False => "bool",
+            Object::Ellipsis => "ellipsis",
+            Object::StopIteration => "type",
+            Object::Null => "NULL",
+            Object::Int(_) => "int",
+            Object::Float(_) => "float",
+            Object::Complex { .. } => "complex",
+            Object::Bytes(_) => "bytes",
+            Object::Str(_) => "str",
+            Object::Dict(_) => "dict",
+            Object::Slice { .. } => "slice",
+            Object::Code(_) => "code",
+            Object::Tuple(_) | Object::List(_) | Object::Set(_) | Object::FrozenSet(_) => {
+                obj.type_name()
+            }
+        };
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("type", ty)?;
+        {
+            let text = repr(obj);
+            map.serialize_entry("repr", &text)?;
+            if let Object::Float(f) = obj {
+                if !f.is_finite() {
+                    map.serialize_entry("value", &text)?;
+                }
+            }
+        }
+        match obj {
+            Object::Ellipsis | Object::StopIteration | Object::Null => {}
+            Object::None => map.serialize_entry("value", &())?,
+            Object::True => map.serialize_entry("value", &true)?,
+            Object::False => map.serialize_entry("value", &false)?,
+            Object::Int(i) => match i.to_i64() {
+                Some(v) => map.serialize_entry("value", &v)?,
+                None => map.serialize_entry("value", &i.to_decimal())?,
+            },
+            Object::Float(f) if f.is_finite() => map.serialize_entry("value", f)?,
+            Object::Float(_) => {}
+            Object::Complex { real, imag } if real.is_finite() && imag.is_finite() => {
+                map.serialize_entry("value", &[real, imag])?
+            }
+            Object::Complex { .. } => map.serialize_entry("value", &())?,
+            Object::Bytes(b) => {
+                let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+                map.serialize_entry("value", &hex)?
+            }
+            Object::Str(text) => map.serialize_entry("value", &text.to_string_lossy())?,
+            Object::Tuple(items)
+            | Object::List(items)
+            | Object::Set(items)
+            | Object::FrozenSet(items) => {
+                map.serialize_entry("value", &Seq(&|| items.iter().map(|o| each(o, repr))))?
+            }
+            Object::Dict(pairs) => map.serialize_entry(
+                "value",
+                &Seq(&|| pairs.iter().map(|(k, v)| [each(k, repr), each(v, repr)])),
+            )?,
+            Object::Slice { start, stop, step } => map.serialize_entry(
+                "value",
+                &[each(start, repr), each(stop, repr), each(step, repr)],
+            )?,
+            Object::Code(c) => map.serialize_entry("value", &c.qualname())?,
+        }
+        map.end()
     }
-    out
+}
+
+fn each<'x>(obj: &'x Object, repr: &'x dyn Fn(&Object) -> String) -> ConstJson<'x> {
+    ConstJson { obj, repr }
+}
+
+/// A JSON array of the items an iterator makes when it is serialized.
+struct Seq<'f, I: Iterator>(&'f dyn Fn() -> I);
+
+impl<I> Serialize for Seq<'_, I>
+where
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
 }
 
 fn positions_value(p: &Positions) -> Value {
@@ -134,35 +165,56 @@ fn positions_value(p: &Positions) -> Value {
 }
 
 fn instruction_value(i: &Instruction, repr: &dyn Fn(&Object) -> String) -> Value {
-    let argval = match &i.argval {
-        ArgValue::None => Value::Null,
-        ArgValue::Int(v) => json!(v),
-        ArgValue::Const(o) => const_value(o, repr),
-        ArgValue::Name(n) | ArgValue::Text(n) => json!(n),
-        ArgValue::NamePair(a, b) => json!([a, b]),
-        ArgValue::Target(t) => json!(t),
-    };
-    let cache: Vec<Value> = i
-        .cache_info
-        .iter()
-        .map(|CacheField { name, size, value }| json!({"name": name, "size": size, "value": value.to_string()}))
-        .collect();
-    json!({
-        "offset": i.offset,
-        "start_offset": i.start_offset,
-        "opcode": i.opcode,
-        "opname": i.opname,
-        "arg": i.arg,
-        "argval": argval,
-        "argrepr": i.argrepr,
-        "line": i.line_number,
-        "starts_line": i.starts_line,
-        "label": i.label,
-        "jump_target": i.jump_target,
-        "positions": positions_value(&i.positions),
-        "cache_entries": i.cache_entries,
-        "cache": cache,
-    })
+    serde_json::to_value(InstructionJson { i, repr }).unwrap_or(Value::Null)
+}
+
+/// One instruction's JSON, produced while it is serialized (its constant,
+/// if any, through [`ConstJson`]).
+struct InstructionJson<'a> {
+    i: &'a Instruction,
+    repr: &'a dyn Fn(&Object) -> String,
+}
+
+impl Serialize for InstructionJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+
+        let i = self.i;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("offset", &i.offset)?;
+        map.serialize_entry("start_offset", &i.start_offset)?;
+        map.serialize_entry("opcode", &i.opcode)?;
+        map.serialize_entry("opname", i.opname)?;
+        map.serialize_entry("arg", &i.arg)?;
+        match &i.argval {
+            ArgValue::None => map.serialize_entry("argval", &())?,
+            ArgValue::Int(v) => map.serialize_entry("argval", v)?,
+            ArgValue::Const(o) => map.serialize_entry(
+                "argval",
+                &ConstJson {
+                    obj: o,
+                    repr: self.repr,
+                },
+            )?,
+            ArgValue::Name(n) | ArgValue::Text(n) => map.serialize_entry("argval", n)?,
+            ArgValue::NamePair(a, b) => map.serialize_entry("argval", &[a, b])?,
+            ArgValue::Target(t) => map.serialize_entry("argval", t)?,
+        }
+        map.serialize_entry("argrepr", &i.argrepr)?;
+        map.serialize_entry("line", &i.line_number)?;
+        map.serialize_entry("starts_line", &i.starts_line)?;
+        map.serialize_entry("label", &i.label)?;
+        map.serialize_entry("jump_target", &i.jump_target)?;
+        map.serialize_entry("positions", &positions_value(&i.positions))?;
+        map.serialize_entry("cache_entries", &i.cache_entries)?;
+        let cache: Vec<Value> = i
+            .cache_info
+            .iter()
+            .map(|CacheField { name, size, value }| json!({"name": name, "size": size, "value": value.to_string()}))
+            .collect();
+        map.serialize_entry("cache", &cache)?;
+        map.end()
+    }
 }
 
 /// Builds the JSON view of `code` (and, if `nested`, of its children).
@@ -176,7 +228,7 @@ pub fn code_json(
     let printer = TextPrinter::new(dialect, TextOptions::default(), addresses);
     let repr = |o: &Object| printer.repr(o);
     let listing = decode(code, dialect, &repr);
-    let head = CodeHead::new(code, dialect, parent_path, &repr);
+    let head = CodeHead::new(code, dialect, parent_path);
     let path = head.path.clone();
     let children = nested.then(|| {
         code.consts()
@@ -206,7 +258,11 @@ pub fn code_json(
         varnames: head.varnames,
         cellvars: head.cellvars,
         freevars: head.freevars,
-        consts: head.consts,
+        consts: code
+            .consts()
+            .iter()
+            .map(|c| const_value(c, &repr))
+            .collect(),
         lines: head.lines,
         exception_table: exception_table_values(&listing.exception_entries),
         instructions: listing
@@ -231,17 +287,11 @@ struct CodeHead {
     varnames: Vec<String>,
     cellvars: Vec<String>,
     freevars: Vec<String>,
-    consts: Vec<Value>,
     lines: Vec<(u32, u32, Option<i64>)>,
 }
 
 impl CodeHead {
-    fn new(
-        code: &CodeObject,
-        dialect: Dialect,
-        parent_path: &[String],
-        repr: &dyn Fn(&Object) -> String,
-    ) -> CodeHead {
+    fn new(code: &CodeObject, dialect: Dialect, parent_path: &[String]) -> CodeHead {
         let (varnames, cellvars, freevars) = variable_lists(code);
         let mut path = parent_path.to_vec();
         path.push(code.qualname());
@@ -270,7 +320,6 @@ impl CodeHead {
             varnames: texts(&varnames),
             cellvars: texts(&cellvars),
             freevars: texts(&freevars),
-            consts: code.consts().iter().map(|c| const_value(c, repr)).collect(),
             lines: co_lines(code, dialect.rules.line_table)
                 .iter()
                 .map(|r| (r.start, r.end, r.line))
@@ -304,7 +353,7 @@ impl Serialize for CodeJsonStream<'_> {
         let code = self.code;
         let printer = TextPrinter::new(self.dialect, TextOptions::default(), self.addresses);
         let repr = |o: &Object| printer.repr(o);
-        let head = CodeHead::new(code, self.dialect, &self.parent_path, &repr);
+        let head = CodeHead::new(code, self.dialect, &self.parent_path);
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &head.name)?;
         map.serialize_entry("qualname", &head.qualname)?;
@@ -322,7 +371,15 @@ impl Serialize for CodeJsonStream<'_> {
         map.serialize_entry("varnames", &head.varnames)?;
         map.serialize_entry("cellvars", &head.cellvars)?;
         map.serialize_entry("freevars", &head.freevars)?;
-        map.serialize_entry("consts", &head.consts)?;
+        map.serialize_entry(
+            "consts",
+            &Seq(&|| {
+                code.consts().iter().map(|c| ConstJson {
+                    obj: c,
+                    repr: &repr,
+                })
+            }),
+        )?;
         map.serialize_entry("lines", &head.lines)?;
         {
             // Instructions are made one at a time, as they are written.
@@ -352,6 +409,22 @@ impl Serialize for CodeJsonStream<'_> {
     }
 }
 
+/// [`InstructionJson`] of an instruction made on the fly.
+struct InstructionJsonOwned<'a> {
+    i: Instruction,
+    repr: &'a dyn Fn(&Object) -> String,
+}
+
+impl Serialize for InstructionJsonOwned<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        InstructionJson {
+            i: &self.i,
+            repr: self.repr,
+        }
+        .serialize(serializer)
+    }
+}
+
 struct InstructionsJson<'a> {
     decoder: &'a Decoder<'a>,
     repr: &'a dyn Fn(&Object) -> String,
@@ -362,7 +435,7 @@ impl Serialize for InstructionsJson<'_> {
         serializer.collect_seq(
             self.decoder
                 .instructions(self.repr)
-                .map(|i| instruction_value(&i, self.repr)),
+                .map(|i| InstructionJsonOwned { i, repr: self.repr }),
         )
     }
 }

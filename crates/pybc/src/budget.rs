@@ -53,11 +53,15 @@ pub struct TooLarge {
     pub limit: u64,
 }
 
-/// Checks that listing `root` with `dialect` stays within the limit.
+/// Checks that listing `root` with `dialect` stays within the limits:
+/// the whole listing, and the `repr` of any one constant (one line of
+/// text, held whole while it is written).
 pub fn check(root: &Obj, dialect: Dialect) -> Result<(), TooLarge> {
-    let found = estimate(root, dialect);
-    if found.estimate > found.limit {
-        Err(found)
+    let (listing, value) = estimates(root, dialect);
+    if listing.estimate > listing.limit {
+        Err(listing)
+    } else if value.estimate > value.limit {
+        Err(value)
     } else {
         Ok(())
     }
@@ -66,17 +70,40 @@ pub fn check(root: &Obj, dialect: Dialect) -> Result<(), TooLarge> {
 /// The estimated listing size of `root` and the limit for it, in time and
 /// memory linear in the number of distinct objects.
 pub fn estimate(root: &Obj, dialect: Dialect) -> TooLarge {
+    estimates(root, dialect).0
+}
+
+/// The `repr` of the largest constant of `root`'s code objects, and the
+/// limit for it: [`VALUE_FLOOR`] plus [`VALUE_PER_INPUT_BYTE`] per input
+/// byte. A real constant's `repr` takes a few bytes per marshal byte; only
+/// objects shared through references make it larger.
+pub fn largest_value(root: &Obj, dialect: Dialect) -> TooLarge {
+    estimates(root, dialect).1
+}
+
+/// `repr` bytes of one constant always allowed.
+pub const VALUE_FLOOR: u64 = 1 << 20;
+/// `repr` bytes of one constant allowed per byte of (distinct) marshal data.
+pub const VALUE_PER_INPUT_BYTE: u64 = 16;
+
+fn estimates(root: &Obj, dialect: Dialect) -> (TooLarge, TooLarge) {
     let mut estimator = Estimator {
         dialect,
         memo: FxHashMap::default(),
         input: 0,
         hash_work: HASH_WORK,
+        largest_value: 0,
     };
     let sizes = estimator.sizes(root);
-    TooLarge {
+    let listing = TooLarge {
         estimate: sizes.listing.saturating_add(sizes.json),
         limit: FLOOR.saturating_add(PER_INPUT_BYTE.saturating_mul(estimator.input)),
-    }
+    };
+    let value = TooLarge {
+        estimate: estimator.largest_value,
+        limit: VALUE_FLOOR.saturating_add(VALUE_PER_INPUT_BYTE.saturating_mul(estimator.input)),
+    };
+    (listing, value)
 }
 
 struct Estimator {
@@ -87,6 +114,8 @@ struct Estimator {
     input: u64,
     /// Hashing the estimator may still do to find colliding set items.
     hash_work: u64,
+    /// The largest `repr` of a code object's constant.
+    largest_value: u64,
 }
 
 /// Hashing work (in repr bytes of the items hashed) the estimator may spend
@@ -253,6 +282,9 @@ impl Estimator {
                 let mut s = scalar(add(128, mul(4, names)), 0);
                 s.json = add(s.json, mul(4, text_len(code.qualname.as_ref())));
                 s.listing = self.listing(code);
+                for c in code.consts() {
+                    self.largest_value = self.largest_value.max(self.get(c).repr);
+                }
                 s
             }
             // Scalars returned above.
