@@ -10,7 +10,11 @@
 //! and refuses inputs whose listing would exceed [`FLOOR`] plus
 //! [`PER_INPUT_BYTE`] bytes per byte of input. Real files stay far below
 //! that: even their JSON listings take under 100 bytes per input byte
-//! (the estimate of them, under 200).
+//! (the estimate of them, under 200). One constant's `repr` (a line of
+//! text, a string of JSON, held whole while it is written) is limited on
+//! its own, to [`VALUE_FLOOR`] plus [`VALUE_PER_INPUT_BYTE`] bytes per
+//! input byte: streamed output then stays within a small multiple of the
+//! input.
 
 use std::sync::Arc;
 
