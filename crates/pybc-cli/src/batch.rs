@@ -122,12 +122,12 @@ fn process(
 }
 
 /// Whether inputs are listed one after the other, each written out as it
-/// is produced (one input, or one thread; any format but the HTML page):
+/// is produced (one input, or one thread; `info` or any format but the
+/// HTML page):
 /// memory then stays that of one loaded module, whatever its listing's
 /// length.
 fn streams(args: &DisArgs, mode: Mode, threads: usize, inputs: usize) -> bool {
-    mode == Mode::Dis
-        && args.format != FormatArg::Html
+    (mode == Mode::Info || args.format != FormatArg::Html)
         && args.output_dir.is_none()
         && (threads == 1 || inputs == 1)
 }
@@ -137,12 +137,25 @@ fn streams(args: &DisArgs, mode: Mode, threads: usize, inputs: usize) -> bool {
 fn stream_one(
     input: &Input,
     args: &DisArgs,
+    mode: Mode,
     first: bool,
     header: bool,
     color: bool,
     out: &mut dyn Write,
 ) -> Result<io::Result<()>> {
     let (module, options) = load(input, args, first)?;
+    if mode == Mode::Info {
+        // The header goes out with the first bytes: after every check.
+        let mut headed = HeaderFirst {
+            header: header.then(|| format!("==> {} <==\n", input.name)),
+            out,
+        };
+        return match pybc::write_info_to(&module, &mut headed) {
+            Ok(()) => Ok(headed.flush()),
+            Err(pybc::Error::Write(e)) => Ok(Err(e)),
+            Err(e) => Err(e.into()),
+        };
+    }
     if args.format != FormatArg::Text {
         return match pybc::render_to(&module, &input.name, &options, format_of(args), out) {
             Ok(()) => Ok(out.flush()),
@@ -235,7 +248,7 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
     if streams(args, mode, threads, items.len()) {
         for (index, item) in items.iter().enumerate() {
             let outcome = match item {
-                Ok(input) => stream_one(input, args, index == 0, header, color, &mut out),
+                Ok(input) => stream_one(input, args, mode, index == 0, header, color, &mut out),
                 Err((_, e)) => Err(anyhow!("{e:#}")),
             };
             bar.inc(1);
@@ -420,6 +433,25 @@ fn in_order(
         turn.notify_all();
         outcome
     })
+}
+
+/// Writes `header` just before the first bytes that go through it.
+struct HeaderFirst<'w> {
+    header: Option<String>,
+    out: &'w mut dyn Write,
+}
+
+impl Write for HeaderFirst<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(header) = self.header.take() {
+            self.out.write_all(header.as_bytes())?;
+        }
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Ends the run when standard output fails: quietly for a closed pipe

@@ -219,13 +219,51 @@ pub fn dis_text(data: &[u8], options: &Options) -> Result<String, Error> {
 /// object (module first, then nested ones in the order `dis` visits them),
 /// separated by blank lines.
 pub fn info_text(module: &Module) -> Result<String, Error> {
+    let mut bytes = Vec::new();
+    write_info_to(module, &mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// [`info_text`], written to `out` one code object at a time. Every error
+/// about the input comes before anything is written; after that, only
+/// [`Error::Write`].
+pub fn write_info_to(module: &Module, out: &mut dyn std::io::Write) -> Result<(), Error> {
     use std::fmt::Write;
 
     let dialect = module.dialect()?;
     budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
+    let Object::Code(root) = &*module.code else {
+        return Err(Error::NotCode(module.code.type_name()));
+    };
     let addresses = CodeAddresses::new();
     let printer = TextPrinter::new(dialect, TextOptions::default(), &addresses);
-    let mut out = String::new();
+    let mut text = String::new();
+    write_header_info(&mut text, module);
+    out.write_all(text.as_bytes()).map_err(Error::Write)?;
+    let mut stack: Vec<(&pybc_model::CodeObject, usize)> = vec![(root, 0)];
+    let repr = |o: &Object| printer.repr(o);
+    // Depth-first, in co_consts order, like dis's recursion.
+    while let Some((code, depth)) = stack.pop() {
+        if depth < pybc_dis::MAX_CODE_NESTING {
+            for c in code.consts().iter().rev() {
+                if let Object::Code(inner) = &**c {
+                    stack.push((inner, depth + 1));
+                }
+            }
+        }
+        text.clear();
+        let _ = writeln!(text);
+        text.push_str(&pybc_dis::info::code_info(code, dialect.table, &repr));
+        text.push('\n');
+        out.write_all(text.as_bytes()).map_err(Error::Write)?;
+    }
+    Ok(())
+}
+
+/// The `.pyc` header lines of `pybc info`.
+fn write_header_info(out: &mut String, module: &Module) {
+    use std::fmt::Write;
+
     if let Some(h) = &module.header {
         let _ = writeln!(out, "Magic number:      {} ({})", h.magic, h.label);
         let _ = writeln!(out, "Python version:    {}", h.version);
@@ -252,29 +290,6 @@ pub fn info_text(module: &Module) -> Result<String, Error> {
             module.version
         );
     }
-    let Object::Code(root) = &*module.code else {
-        return Err(Error::NotCode(module.code.type_name()));
-    };
-    let mut stack: Vec<(&pybc_model::CodeObject, usize)> = vec![(root, 0)];
-    let repr = |o: &Object| printer.repr(o);
-    // Depth-first, in co_consts order, like dis's recursion.
-    let mut order = Vec::new();
-    while let Some((code, depth)) = stack.pop() {
-        order.push(code);
-        if depth < pybc_dis::MAX_CODE_NESTING {
-            for c in code.consts().iter().rev() {
-                if let Object::Code(inner) = &**c {
-                    stack.push((inner, depth + 1));
-                }
-            }
-        }
-    }
-    for code in order {
-        out.push('\n');
-        out.push_str(&pybc_dis::info::code_info(code, dialect.table, &repr));
-        out.push('\n');
-    }
-    Ok(out)
 }
 
 /// Output formats of [`render`].
