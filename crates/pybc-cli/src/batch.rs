@@ -144,41 +144,20 @@ fn stream_one(
     out: &mut dyn Write,
 ) -> Result<io::Result<()>> {
     let (module, options) = load(input, args, first)?;
-    if mode == Mode::Info {
-        // The header goes out with the first bytes: after every check.
-        let mut headed = HeaderFirst {
-            header: header.then(|| format!("==> {} <==\n", input.name)),
-            out,
-        };
-        return match pybc::write_info_to(&module, &mut headed) {
-            Ok(()) => Ok(headed.flush()),
-            Err(pybc::Error::Write(e)) => Ok(Err(e)),
-            Err(e) => Err(e.into()),
-        };
-    }
-    if args.format != FormatArg::Text {
-        return match pybc::render_to(&module, &input.name, &options, format_of(args), out) {
-            Ok(()) => Ok(out.flush()),
-            Err(pybc::Error::Write(e)) => Ok(Err(e)),
-            Err(e) => Err(e.into()),
-        };
-    }
-    let listing = pybc::TextListing::new(&module, &options)?;
-    let mut written: io::Result<()> = if header {
-        writeln!(out, "==> {} <==", input.name)
-    } else {
-        Ok(())
+    let mut sink = Sink {
+        header: header.then(|| format!("==> {} <==\n", input.name)),
+        color,
+        out,
     };
-    listing.stream(pybc::STREAM_CHUNK, &mut |text| {
-        if written.is_ok() {
-            written = if color {
-                out.write_all(pybc::color::ansi(text).as_bytes())
-            } else {
-                out.write_all(text.as_bytes())
-            };
-        }
-    });
-    Ok(written.and_then(|_| out.flush()))
+    let listed = match mode {
+        Mode::Info => pybc::write_info_to(&module, &mut sink),
+        Mode::Dis => pybc::render_to(&module, &input.name, &options, format_of(args), &mut sink),
+    };
+    match listed {
+        Ok(()) => Ok(sink.finish()),
+        Err(pybc::Error::Write(e)) => Ok(Err(e)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn write_output(dir: &Path, rel: &Path, extension: &str, text: &str) -> Result<PathBuf> {
@@ -435,18 +414,37 @@ fn in_order(
     })
 }
 
-/// Writes `header` just before the first bytes that go through it.
-struct HeaderFirst<'w> {
+/// Where a streamed listing goes: `header` is written just before its
+/// first bytes (so only once every check on the input has passed), and
+/// text is coloured piece by piece (pieces are whole lines).
+struct Sink<'w> {
     header: Option<String>,
+    color: bool,
     out: &'w mut dyn Write,
 }
 
-impl Write for HeaderFirst<'_> {
+impl Sink<'_> {
+    /// Writes the header if the listing was empty, and flushes.
+    fn finish(&mut self) -> io::Result<()> {
+        if let Some(header) = self.header.take() {
+            self.out.write_all(header.as_bytes())?;
+        }
+        self.out.flush()
+    }
+}
+
+impl Write for Sink<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if let Some(header) = self.header.take() {
             self.out.write_all(header.as_bytes())?;
         }
-        self.out.write(buf)
+        if self.color {
+            let text = String::from_utf8_lossy(buf);
+            self.out.write_all(pybc::color::ansi(&text).as_bytes())?;
+            Ok(buf.len())
+        } else {
+            self.out.write(buf)
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
