@@ -168,18 +168,19 @@ fn instruction_value(i: &Instruction, repr: &dyn Fn(&Object) -> String) -> Value
     serde_json::to_value(InstructionJson { i, repr }).unwrap_or(Value::Null)
 }
 
-/// One instruction's JSON, produced while it is serialized (its constant,
-/// if any, through [`ConstJson`]).
-struct InstructionJson<'a> {
-    i: &'a Instruction,
+/// One instruction's JSON (borrowed, or made on the fly by a [`Decoder`]),
+/// produced while it is serialized (its constant, if any, through
+/// [`ConstJson`]).
+struct InstructionJson<'a, I: std::borrow::Borrow<Instruction>> {
+    i: I,
     repr: &'a dyn Fn(&Object) -> String,
 }
 
-impl Serialize for InstructionJson<'_> {
+impl<I: std::borrow::Borrow<Instruction>> Serialize for InstructionJson<'_, I> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
 
-        let i = self.i;
+        let i: &Instruction = self.i.borrow();
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("offset", &i.offset)?;
         map.serialize_entry("start_offset", &i.start_offset)?;
@@ -409,22 +410,6 @@ impl Serialize for CodeJsonStream<'_> {
     }
 }
 
-/// [`InstructionJson`] of an instruction made on the fly.
-struct InstructionJsonOwned<'a> {
-    i: Instruction,
-    repr: &'a dyn Fn(&Object) -> String,
-}
-
-impl Serialize for InstructionJsonOwned<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        InstructionJson {
-            i: &self.i,
-            repr: self.repr,
-        }
-        .serialize(serializer)
-    }
-}
-
 struct InstructionsJson<'a> {
     decoder: &'a Decoder<'a>,
     repr: &'a dyn Fn(&Object) -> String,
@@ -435,7 +420,7 @@ impl Serialize for InstructionsJson<'_> {
         serializer.collect_seq(
             self.decoder
                 .instructions(self.repr)
-                .map(|i| InstructionJsonOwned { i, repr: self.repr }),
+                .map(|i| InstructionJson { i, repr: self.repr }),
         )
     }
 }
