@@ -720,7 +720,8 @@ class Case:
     size: int
     outcome: str = ""  # from the batch run (or the single run)
     single_outcome: str = ""  # from a single-file run, which wins
-    rss: int = 0  # bytes
+    rss: int = 0  # bytes, the largest of every run the case was in
+    single_rss: int = 0  # bytes, of the single-file run
     note: str = ""
     pending: int = 0  # runs not finished yet
     args: tuple = ()  # the output format's arguments (see FORMATS)
@@ -1038,9 +1039,9 @@ def main() -> int:
         if case.single_outcome and case.outcome in OK_OUTCOMES:
             # RSS of the case run alone: what one input costs in this format.
             top = single_rss.setdefault(fmt, [0, 0.0, None])
-            top[0] = max(top[0], case.rss)
-            if case.size >= RATIO_FROM and case.rss / case.size > top[1]:
-                top[1] = case.rss / case.size
+            top[0] = max(top[0], case.single_rss)
+            if case.size >= RATIO_FROM and case.single_rss / case.size > top[1]:
+                top[1] = case.single_rss / case.size
                 top[2] = case
         if case.rss > peak[0]:
             peak = (case.rss, case)
@@ -1086,6 +1087,7 @@ def main() -> int:
                 batch_outcome, batch_rss = case.outcome, case.rss
                 classify_single(case, run, status, ru, timed_out, mem_base, args.mem_factor)
                 case.single_outcome = case.outcome
+                case.single_rss = case.rss
                 case.outcome = batch_outcome or case.outcome
                 case.rss = max(case.rss, batch_rss)
             elif not classify_batch(run, status, ru, timed_out, mem_base, args.mem_factor):

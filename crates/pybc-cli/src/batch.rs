@@ -17,13 +17,13 @@ use std::sync::{mpsc, Condvar, Mutex};
 use crate::{compile, ColorArg, DisArgs, FormatArg, Mode};
 
 /// How far, per worker thread, workers may run ahead of the input whose
-/// output is written next: finished outputs wait in memory for their turn,
-/// and one hostile input may have a listing of many megabytes (see
-/// `pybc::budget`).
+/// output is written next: finished outputs wait in memory for their turn.
 const AHEAD_PER_THREAD: usize = 4;
-/// Output buffers larger than this are not kept for the next inputs (a
-/// hostile input's listing must not stay in memory for the whole run).
-const KEEP_BUFFER_UP_TO: usize = 32 << 20;
+/// Largest output a worker holds in memory. A longer listing (one input
+/// may have hundreds of megabytes of it, see `pybc::budget`) is dropped
+/// and listed again, streamed, when its turn to be written comes: memory
+/// then stays bounded whatever the inputs' listings.
+const HOLD_UP_TO: usize = 4 << 20;
 /// Runs with at least this many inputs get a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 20;
 
@@ -102,34 +102,73 @@ fn load(input: &Input, args: &DisArgs, csv_header: bool) -> Result<(pybc::Module
     Ok((module, options))
 }
 
-/// Turns one input into the text asked for, written into `out` (a
-/// buffer reused from earlier inputs).
-fn process(
+/// What a worker made of one input.
+enum Produced {
+    /// The whole output, header included.
+    Held(Vec<u8>),
+    /// The output is longer than [`HOLD_UP_TO`]: it is streamed at its turn.
+    TooLong,
+}
+
+/// Lists one input into `buffer` (reused from earlier inputs), or finds
+/// that its output is too long to hold.
+fn produce(
     input: &Input,
     args: &DisArgs,
     mode: Mode,
-    csv_header: bool,
-    color: bool,
-    mut out: String,
-) -> Result<String> {
-    let (module, options) = load(input, args, csv_header)?;
-    out.clear();
-    match mode {
-        Mode::Dis => pybc::render_into(&module, &input.name, &options, format_of(args), &mut out)?,
-        Mode::Info => out.push_str(&pybc::info_text(&module)?),
+    look: Look,
+    buffer: Vec<u8>,
+) -> Result<Produced> {
+    let mut held = Held {
+        bytes: buffer,
+        too_long: false,
+    };
+    held.bytes.clear();
+    match stream_one(input, args, mode, look, &mut held)? {
+        Ok(()) => Ok(Produced::Held(held.bytes)),
+        Err(_) if held.too_long => Ok(Produced::TooLong),
+        Err(e) => Err(e.into()),
     }
-    Ok(if color { pybc::color::ansi(&out) } else { out })
 }
 
-/// Whether inputs are listed one after the other, each written out as it
-/// is produced (one input, or one thread; `info` or any format but the
-/// HTML page):
-/// memory then stays that of one loaded module, whatever its listing's
-/// length.
-fn streams(args: &DisArgs, mode: Mode, threads: usize, inputs: usize) -> bool {
-    (mode == Mode::Info || args.format != FormatArg::Html)
-        && args.output_dir.is_none()
-        && (threads == 1 || inputs == 1)
+/// A worker's output buffer: writing past [`HOLD_UP_TO`] bytes fails.
+struct Held {
+    bytes: Vec<u8>,
+    too_long: bool,
+}
+
+impl Write for Held {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.bytes.len().saturating_add(buf.len()) > HOLD_UP_TO {
+            self.too_long = true;
+            return Err(io::Error::other("output too long to hold"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// How one input's output looks, beyond the format.
+#[derive(Copy, Clone)]
+struct Look {
+    /// CSV: the header row (the first input, or each `-o` file).
+    csv_header: bool,
+    /// Text: the `==> name <==` line before each input's listing.
+    header: bool,
+    /// Text: ANSI colour.
+    color: bool,
+}
+
+/// Whether inputs are listed one after the other on this thread, each
+/// written out as it is produced (one input, or one thread, to standard
+/// output): memory then stays that of one loaded module, whatever its
+/// listing's length.
+fn streams(args: &DisArgs, threads: usize, inputs: usize) -> bool {
+    args.output_dir.is_none() && (threads == 1 || inputs == 1)
 }
 
 /// Lists one input to `out` as it is produced. The outer error is about
@@ -138,15 +177,13 @@ fn stream_one(
     input: &Input,
     args: &DisArgs,
     mode: Mode,
-    first: bool,
-    header: bool,
-    color: bool,
+    look: Look,
     out: &mut dyn Write,
 ) -> Result<io::Result<()>> {
-    let (module, options) = load(input, args, first)?;
+    let (module, options) = load(input, args, look.csv_header)?;
     let mut sink = Sink {
-        header: header.then(|| format!("==> {} <==\n", input.name)),
-        color,
+        header: look.header.then(|| format!("==> {} <==\n", input.name)),
+        color: look.color,
         out,
     };
     let listed = match mode {
@@ -160,7 +197,8 @@ fn stream_one(
     }
 }
 
-fn write_output(dir: &Path, rel: &Path, extension: &str, text: &str) -> Result<PathBuf> {
+/// Where `-o DIR` puts the output of the input at `rel`.
+fn output_path(dir: &Path, rel: &Path, extension: &str) -> Result<PathBuf> {
     let mut name = rel.as_os_str().to_owned();
     name.push(".");
     name.push(extension);
@@ -169,8 +207,23 @@ fn write_output(dir: &Path, rel: &Path, extension: &str, text: &str) -> Result<P
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path)
+}
+
+/// Streams one input's output into its `-o` file.
+fn stream_to_file(
+    input: &Input,
+    args: &DisArgs,
+    mode: Mode,
+    look: Look,
+    path: &Path,
+) -> Result<()> {
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut file = io::BufWriter::new(file);
+    stream_one(input, args, mode, look, &mut file)?
+        .and_then(|()| file.flush())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn progress_bar(count: usize) -> ProgressBar {
@@ -224,10 +277,15 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
         Ok(input) => input.name.clone(),
         Err((name, _)) => name.clone(),
     };
-    if streams(args, mode, threads, items.len()) {
+    let look = |index: usize| Look {
+        csv_header: index == 0 || args.output_dir.is_some(),
+        header: header && args.output_dir.is_none(),
+        color,
+    };
+    if streams(args, threads, items.len()) {
         for (index, item) in items.iter().enumerate() {
             let outcome = match item {
-                Ok(input) => stream_one(input, args, mode, index == 0, header, color, &mut out),
+                Ok(input) => stream_one(input, args, mode, look(index), &mut out),
                 Err((_, e)) => Err(anyhow!("{e:#}")),
             };
             bar.inc(1);
@@ -243,48 +301,77 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
             }
         }
     } else {
-        let work = |index: usize, buffer: String| -> Result<String> {
+        let work = |index: usize, buffer: Vec<u8>| -> Result<Produced> {
             let outcome = match items.get(index) {
-                Some(Ok(input)) => {
-                    let csv_header = index == 0 || args.output_dir.is_some();
-                    process(input, args, mode, csv_header, color, buffer)
-                }
+                Some(Ok(input)) => produce(input, args, mode, look(index), buffer),
                 Some(Err((_, e))) => Err(anyhow!("{e:#}")),
                 None => Err(anyhow!("no such input")),
             };
             bar.inc(1);
             outcome
         };
-        let deliver = |index: usize, result: Result<String>| -> Delivered {
+        let deliver = |index: usize, result: Result<Produced>| -> Delivered {
             let Some(item) = items.get(index) else {
                 return Delivered::Next(None);
             };
             let name = name_of(item);
-            let text = match result {
-                Ok(text) => text,
-                Err(e) => {
+            let fail = |e: anyhow::Error, failures: &mut Vec<String>| {
+                bar.suspend(|| eprintln!("{name}: {e:#}"));
+                failures.push(name.clone());
+            };
+            let produced = match (result, item) {
+                (Ok(produced), Ok(input)) => (produced, input),
+                (Err(e), _) => {
                     let _ = out.flush();
-                    bar.suspend(|| eprintln!("{name}: {e:#}"));
-                    failures.push(name);
+                    fail(e, &mut failures);
+                    return Delivered::Next(None);
+                }
+                (Ok(_), Err((_, e))) => {
+                    let _ = out.flush();
+                    fail(anyhow!("{e:#}"), &mut failures);
                     return Delivered::Next(None);
                 }
             };
-            if let (Some(dir), Ok(input)) = (&args.output_dir, item) {
-                if let Err(e) = write_output(dir, &input.rel, extension, &text) {
-                    bar.suspend(|| eprintln!("{name}: {e:#}"));
-                    failures.push(name);
-                } else {
-                    written += 1;
-                }
-                return Delivered::Next(Some(text));
+            if let Some(dir) = &args.output_dir {
+                let (produced, input) = produced;
+                let saved =
+                    output_path(dir, &input.rel, extension).and_then(|path| match produced {
+                        Produced::Held(bytes) => std::fs::write(&path, &bytes)
+                            .with_context(|| format!("cannot write {}", path.display()))
+                            .map(|()| Some(bytes)),
+                        Produced::TooLong => {
+                            stream_to_file(input, args, mode, look(index), &path).map(|()| None)
+                        }
+                    });
+                return match saved {
+                    Ok(buffer) => {
+                        written += 1;
+                        Delivered::Next(buffer)
+                    }
+                    Err(e) => {
+                        fail(e, &mut failures);
+                        Delivered::Next(None)
+                    }
+                };
             }
-            let result = if header {
-                writeln!(out, "==> {name} <==").and_then(|_| out.write_all(text.as_bytes()))
-            } else {
-                out.write_all(text.as_bytes())
+            let written_out = match produced {
+                (Produced::Held(bytes), _) => out.write_all(&bytes).map(|()| Some(bytes)),
+                (Produced::TooLong, input) => {
+                    match stream_one(input, args, mode, look(index), &mut out) {
+                        Ok(Ok(())) => Ok(None),
+                        Ok(Err(e)) => Err(e),
+                        // Listed once already, the input cannot fail now
+                        // but for a change of the file in between.
+                        Err(e) => {
+                            let _ = out.flush();
+                            fail(e, &mut failures);
+                            return Delivered::Next(None);
+                        }
+                    }
+                }
             };
-            match result.and_then(|_| out.flush()) {
-                Ok(()) => Delivered::Next(Some(text)),
+            match written_out.and_then(|buffer| out.flush().map(|()| buffer)) {
+                Ok(buffer) => Delivered::Next(buffer),
                 Err(e) => Delivered::Stop(e),
             }
         };
@@ -312,7 +399,7 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
 /// What became of an output handed to [`in_order`]'s `deliver`.
 enum Delivered {
     /// Written (or reported); its buffer, for reuse.
-    Next(Option<String>),
+    Next(Option<Vec<u8>>),
     /// Writing failed: stop everything.
     Stop(io::Error),
 }
@@ -321,7 +408,7 @@ enum Delivered {
 struct Window {
     /// Outputs delivered so far (all those before this index).
     delivered: usize,
-    spare: Vec<String>,
+    spare: Vec<Vec<u8>>,
     stop: bool,
 }
 
@@ -333,8 +420,8 @@ struct Window {
 fn in_order(
     count: usize,
     threads: usize,
-    work: &(dyn Fn(usize, String) -> Result<String> + Sync),
-    mut deliver: impl FnMut(usize, Result<String>) -> Delivered,
+    work: &(dyn Fn(usize, Vec<u8>) -> Result<Produced> + Sync),
+    mut deliver: impl FnMut(usize, Result<Produced>) -> Delivered,
 ) -> io::Result<()> {
     let threads = threads.clamp(1, count.max(1));
     let ahead = threads * AHEAD_PER_THREAD;
@@ -345,7 +432,7 @@ fn in_order(
         stop: false,
     });
     let turn = Condvar::new();
-    let (sender, receiver) = mpsc::channel::<(usize, Result<String>)>();
+    let (sender, receiver) = mpsc::channel::<(usize, Result<Produced>)>();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let sender = sender.clone();
@@ -374,7 +461,7 @@ fn in_order(
             });
         }
         drop(sender);
-        let mut waiting: BTreeMap<usize, Result<String>> = BTreeMap::new();
+        let mut waiting: BTreeMap<usize, Result<Produced>> = BTreeMap::new();
         let mut wanted = 0;
         let mut outcome = Ok(());
         for (index, result) in receiver.iter() {
@@ -391,7 +478,7 @@ fn in_order(
                 if let Ok(mut w) = window.lock() {
                     w.delivered = wanted;
                     w.stop |= outcome.is_err();
-                    if let Some(buffer) = reusable.filter(|b| b.capacity() <= KEEP_BUFFER_UP_TO) {
+                    if let Some(buffer) = reusable {
                         w.spare.push(buffer);
                     }
                 }

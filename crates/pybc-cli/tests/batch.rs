@@ -174,3 +174,112 @@ fn completions_and_man_page() {
     assert!(text.starts_with(".ie \\n(.g .ds Aq"), "{}", &text[..40]);
     assert!(text.contains("\\-\\-pyversion"));
 }
+
+/// A 3.13 `.pyc` whose module loads a 100,000-character string 60 times:
+/// a listing of about 6 MB, longer than a worker holds in memory.
+fn long_listing_pyc() -> Vec<u8> {
+    use pybc_versions::opcodes::OpcodeTable;
+    use pybc_versions::PyVersion;
+    let table = OpcodeTable::for_version(PyVersion::new(3, 13)).unwrap();
+    let op = |name: &str| (0..=255u8).find(|&op| table.op(op).name == name).unwrap();
+    let le = |n: usize| (n as u32).to_le_bytes();
+    let bytes = |b: &[u8]| [&b"s"[..], &le(b.len()), b].concat();
+    let text = |s: &str| [&b"u"[..], &le(s.len()), s.as_bytes()].concat();
+    let tuple = |items: &[Vec<u8>]| [&b"("[..], &le(items.len()), &items.concat()].concat();
+    let mut code = Vec::new();
+    for _ in 0..60 {
+        code.extend_from_slice(&[op("LOAD_CONST"), 0, op("POP_TOP"), 0]);
+    }
+    code.extend_from_slice(&[op("RETURN_CONST"), 1]);
+    let mut out = vec![
+        0xf3, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, b'c',
+    ];
+    for field in [0, 0, 0, 1, 0] {
+        // argcount, posonlyargcount, kwonlyargcount, stacksize, flags
+        out.extend_from_slice(&le(field));
+    }
+    out.extend(bytes(&code));
+    out.extend(tuple(&[text(&"x".repeat(100_000)), b"N".to_vec()]));
+    out.extend(tuple(&[])); // names
+    out.extend(tuple(&[])); // localsplusnames
+    out.extend(bytes(b"")); // localspluskinds
+    out.extend(text("<long>"));
+    out.extend(text("<module>"));
+    out.extend(text("<module>"));
+    out.extend_from_slice(&le(1));
+    out.extend(bytes(b"")); // linetable
+    out.extend(bytes(b"")); // exceptiontable
+    out
+}
+
+/// Outputs too long for a worker to hold are streamed at their turn: the
+/// run's output is the same with one thread or two, to standard output or
+/// under `-o`, in every format.
+#[test]
+fn long_listings_are_streamed_in_order_in_parallel_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.pyc");
+    std::fs::write(&long, long_listing_pyc()).unwrap();
+    let small = fixtures().join("3.13/basics.pyc");
+    let inputs = [
+        small.clone(),
+        long.clone(),
+        small.clone(),
+        long.clone(),
+        small,
+    ];
+    for format in ["text", "json", "jsonl", "csv", "html"] {
+        let run = |jobs: &str| {
+            let mut args = vec!["-f".into(), format.into(), "-j".into(), jobs.into()];
+            args.extend(inputs.iter().map(|p| p.clone().into_os_string()));
+            pybc(args)
+        };
+        let one = run("1");
+        let two = run("2");
+        assert!(
+            one.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&one.stderr)
+        );
+        assert!(
+            one.stdout.len() > 2 * 6_000_000,
+            "{format}: {}",
+            one.stdout.len()
+        );
+        assert_eq!(one.stdout, two.stdout, "{format}");
+    }
+    let alone = pybc([&long]);
+    let out = dir.path().join("out");
+    let saved = pybc([
+        "-j".as_ref(),
+        "2".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        long.as_os_str(),
+        fixtures().join("3.13/basics.pyc").as_os_str(),
+    ]);
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    let listed: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with("long.pyc.dis"))
+        .collect();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(std::fs::read(&listed[0]).unwrap(), alone.stdout);
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}

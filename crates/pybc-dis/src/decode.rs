@@ -825,6 +825,12 @@ impl<'c> Decoder<'c> {
         &self.prepared.exception_entries
     }
 
+    /// The source line of each instruction, in order, without describing
+    /// any argument.
+    pub fn line_numbers(&self) -> impl Iterator<Item = Option<i64>> + '_ {
+        self.prepared.steps().map(|step| step.line_number)
+    }
+
     /// The instructions, in order.
     pub fn instructions<'s>(
         &'s self,

@@ -8,9 +8,11 @@
 //! (the inline script); jump arguments and nested code objects are links.
 //! Without source the bytecode side is shown alone.
 
+use std::collections::BTreeSet;
 use std::fmt::Write;
+use std::io;
 
-use pybc_dis::{decode, CodeAddresses, Dialect, TextOptions, TextPrinter};
+use pybc_dis::{CodeAddresses, Decoder, Dialect, TextOptions, TextPrinter};
 use pybc_model::{CodeObject, Object};
 use pybc_versions::rules::Layout;
 
@@ -42,27 +44,38 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Bytes of page gathered before they are written out.
+const CHUNK: usize = 1 << 20;
+
 /// The whole page for the module code object `root`.
 pub fn page(root: &CodeObject, dialect: Dialect, page: Page<'_>) -> String {
-    let addresses = CodeAddresses::new();
-    let printer = TextPrinter::new(dialect, TextOptions::default(), &addresses);
-    let mut lines_with_code = std::collections::BTreeSet::new();
-    let mut body = String::new();
-    let mut counter = 0usize;
-    write_code(
-        &mut body,
-        root,
-        dialect,
-        &printer,
-        &mut counter,
-        0,
-        &mut lines_with_code,
-    );
+    let mut bytes = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_page(root, dialect, page, &mut bytes);
+    String::from_utf8_lossy(&bytes).into_owned()
+}
 
-    let mut out = String::new();
+/// [`page`], written to `sink` as it is produced, a megabyte at a time:
+/// memory stays that of the module, however long its listing.
+pub fn write_page(
+    root: &CodeObject,
+    dialect: Dialect,
+    page: Page<'_>,
+    sink: &mut dyn io::Write,
+) -> io::Result<()> {
+    // The source side, which comes first, marks the lines that have code:
+    // a first pass finds them without describing any argument.
+    let mut lines_with_code = BTreeSet::new();
+    collect_lines(root, dialect, 0, &mut lines_with_code);
+    let counter = count_codes(root, 0);
+    let mut out = Chunked {
+        text: String::new(),
+        sink,
+        failed: None,
+    };
     let title = escape(page.file);
     let _ = write!(
-        out,
+        out.text,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title} · pybc</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n\
@@ -70,15 +83,15 @@ pub fn page(root: &CodeObject, dialect: Dialect, page: Page<'_>) -> String {
         dialect.rules.version,
         if counter == 1 { "" } else { "s" },
     );
-    out.push_str("<section id=\"source\">\n");
+    out.text.push_str("<section id=\"source\">\n");
     match page.source {
         Some(source) => {
-            out.push_str("<pre>");
+            out.text.push_str("<pre>");
             for (i, text) in source.lines().enumerate() {
                 let n = i + 1;
                 let has = lines_with_code.contains(&(n as i64));
                 let _ = write!(
-                    out,
+                    out.text,
                     "<span class=\"src{}\" id=\"L{n}\"{}><span class=\"n\">{n}</span>{}</span>",
                     if has { "" } else { " nocode" },
                     if has {
@@ -88,36 +101,87 @@ pub fn page(root: &CodeObject, dialect: Dialect, page: Page<'_>) -> String {
                     },
                     escape(text)
                 );
+                out.pass();
             }
-            out.push_str("</pre>\n");
+            out.text.push_str("</pre>\n");
         }
-        None => out.push_str("<p class=\"none\">Source not found.</p>\n"),
+        None => out
+            .text
+            .push_str("<p class=\"none\">Source not found.</p>\n"),
     }
-    out.push_str("</section>\n<section id=\"bytecode\">\n");
-    out.push_str(&body);
+    out.text.push_str("</section>\n<section id=\"bytecode\">\n");
+    let addresses = CodeAddresses::new();
+    let printer = TextPrinter::new(dialect, TextOptions::default(), &addresses);
+    let mut next_id = 0usize;
+    write_code(&mut out, root, dialect, &printer, &mut next_id, 0);
     let _ = write!(
-        out,
+        out.text,
         "</section>\n</main>\n<script>\n{JS}</script>\n</body>\n</html>\n"
     );
-    out
+    out.finish()
+}
+
+/// Page text on its way to the sink: written out whenever a chunk's worth
+/// has gathered; the first write error stops all writing.
+struct Chunked<'s> {
+    text: String,
+    sink: &'s mut dyn io::Write,
+    failed: Option<io::Error>,
+}
+
+impl Chunked<'_> {
+    /// Writes the gathered text out if there is a chunk of it.
+    fn pass(&mut self) {
+        if self.text.len() >= CHUNK {
+            self.write_out();
+        }
+    }
+
+    fn write_out(&mut self) {
+        if self.failed.is_none() {
+            if let Err(e) = self.sink.write_all(self.text.as_bytes()) {
+                self.failed = Some(e);
+            }
+        }
+        self.text.clear();
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        self.write_out();
+        match self.failed {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Every line any instruction in the tree belongs to.
+fn collect_lines(code: &CodeObject, dialect: Dialect, depth: usize, lines: &mut BTreeSet<i64>) {
+    lines.extend(Decoder::new(code, dialect).line_numbers().flatten());
+    if depth < pybc_dis::MAX_CODE_NESTING {
+        for c in code.consts() {
+            if let Object::Code(inner) = &**c {
+                collect_lines(inner, dialect, depth + 1, lines);
+            }
+        }
+    }
 }
 
 fn write_code(
-    out: &mut String,
+    out: &mut Chunked<'_>,
     code: &CodeObject,
     dialect: Dialect,
     printer: &TextPrinter<'_>,
     counter: &mut usize,
     depth: usize,
-    lines_with_code: &mut std::collections::BTreeSet<i64>,
 ) {
     let id = *counter;
     *counter += 1;
     let repr = |o: &Object| printer.repr(o);
-    let listing = decode(code, dialect, &repr);
+    let decoder = Decoder::new(code, dialect);
     let flags = pybc_dis::info::pretty_flags(dialect.table, code.flags);
     let _ = writeln!(
-        out,
+        out.text,
         "<details open id=\"code{id}\"><summary><span class=\"q\">{}</span>\
          <span class=\"m\">line {} · args {} · {}</span></summary>",
         escape(&code.qualname()),
@@ -134,13 +198,10 @@ fn write_code(
             next += count_codes(inner, depth + 1);
         }
     }
-    out.push_str("<table>\n");
+    out.text.push_str("<table>\n");
     let labels = dialect.rules.layout == Layout::Labels;
-    for instr in &listing.instructions {
+    for instr in decoder.instructions(&repr) {
         let line = instr.line_number;
-        if let Some(l) = line {
-            lines_with_code.insert(l);
-        }
         let label = match (labels, instr.label) {
             (true, Some(l)) => format!("L{l}:"),
             (false, _) if instr.is_jump_target => ">>".to_string(),
@@ -159,7 +220,7 @@ fn write_code(
             _ => rep,
         };
         let _ = writeln!(
-            out,
+            out.text,
             "<tr class=\"ins{}\" id=\"c{id}-o{}\"{}><td class=\"ln\">{}</td><td class=\"lbl\">{label}</td>\
              <td class=\"off\">{}</td><td class=\"op\">{}</td><td class=\"arg\">{}</td><td class=\"rep\">{rep}</td></tr>",
             if instr.starts_line && instr.offset > 0 { " start" } else { "" },
@@ -173,13 +234,15 @@ fn write_code(
             instr.opname,
             instr.arg.map(|a| a.to_string()).unwrap_or_default(),
         );
+        out.pass();
     }
-    out.push_str("</table>\n");
-    if !listing.exception_entries.is_empty() {
-        out.push_str("<div class=\"exc\">Exception table:");
-        for e in &listing.exception_entries {
+    out.text.push_str("</table>\n");
+    let entries = decoder.exception_entries();
+    if !entries.is_empty() {
+        out.text.push_str("<div class=\"exc\">Exception table:");
+        for e in entries {
             let _ = write!(
-                out,
+                out.text,
                 "<br>{} to {} → <a href=\"#c{id}-o{}\">{}</a> [{}]{}",
                 e.start,
                 e.end,
@@ -188,25 +251,19 @@ fn write_code(
                 e.depth,
                 if e.lasti { " lasti" } else { "" }
             );
+            out.pass();
         }
-        out.push_str("</div>\n");
+        out.text.push_str("</div>\n");
     }
     if depth < pybc_dis::MAX_CODE_NESTING {
         for c in code.consts() {
             if let Object::Code(inner) = &**c {
-                write_code(
-                    out,
-                    inner,
-                    dialect,
-                    printer,
-                    counter,
-                    depth + 1,
-                    lines_with_code,
-                );
+                write_code(out, inner, dialect, printer, counter, depth + 1);
             }
         }
     }
-    out.push_str("</details>\n");
+    out.text.push_str("</details>\n");
+    out.pass();
 }
 
 /// Code objects in a tree (itself included), as [`write_code`] numbers them.

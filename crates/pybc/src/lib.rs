@@ -378,9 +378,8 @@ pub fn render_into(
 /// Bytes of text written at a time by [`render_to`].
 pub const STREAM_CHUNK: usize = 1 << 20;
 
-/// [`render`], written to `out` as it is produced: text, JSON, JSON Lines
-/// and CSV are never held whole in memory (JSON holds one code object's
-/// instructions at a time); the HTML page is built first. Every error about
+/// [`render`], written to `out` as it is produced: no format is held whole
+/// in memory (JSON holds one code object's instructions at a time). Every error about
 /// the input comes before anything is written; after that, only
 /// [`Error::Write`].
 pub fn render_to(
@@ -418,17 +417,16 @@ pub fn render_to(
     };
     match format {
         Format::Text => Ok(()),
-        Format::Html => {
-            let page = pybc_html::page(
-                root,
-                dialect,
-                pybc_html::Page {
-                    file,
-                    source: options.source.as_deref(),
-                },
-            );
-            out.write_all(page.as_bytes()).map_err(Error::Write)
-        }
+        Format::Html => pybc_html::write_page(
+            root,
+            dialect,
+            pybc_html::Page {
+                file,
+                source: options.source.as_deref(),
+            },
+            out,
+        )
+        .map_err(Error::Write),
         Format::Json => {
             let doc = JsonDocument {
                 schema: SCHEMA_ID,
