@@ -968,11 +968,15 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=10.0,
                     help="CPU seconds per single-file run (three times that per batch)")
     ap.add_argument("--mem-limit", type=int, default=1024, help="address-space limit, MiB")
-    # pybc::budget::FLOOR lets any input have a 64 MiB listing, which takes
-    # up to about three times that while it is made.
-    ap.add_argument("--mem-base", type=int, default=192,
-                    help="MiB of peak RSS always allowed (3 x pybc::budget::FLOOR)")
-    ap.add_argument("--mem-factor", type=int, default=256,
+    # Listings are streamed, so memory follows the input, not the output:
+    # the process itself, a 1 MiB output chunk, one constant's repr (held
+    # whole: 1 MiB plus 16 bytes per input byte), the loaded module (tens
+    # of bytes per input byte when it is all small objects), and in a run
+    # over many files the outputs waiting for their turn (at most 4 MiB
+    # each, a few per thread).
+    ap.add_argument("--mem-base", type=int, default=64,
+                    help="MiB of peak RSS always allowed")
+    ap.add_argument("--mem-factor", type=int, default=64,
                     help="peak RSS allowed per input byte, on top of --mem-base")
     target_dir = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
     ap.add_argument("--binary", type=Path, default=target_dir / "release" / "pybc",

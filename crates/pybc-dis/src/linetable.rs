@@ -73,13 +73,13 @@ struct LocationEntry {
     columns: Option<(i64, i64)>,
 }
 
-fn location_entries(table: &[u8]) -> Vec<LocationEntry> {
+fn location_entries(table: &[u8]) -> impl Iterator<Item = LocationEntry> + '_ {
     let mut bytes = Bytes {
         data: table,
         pos: 0,
     };
-    let mut out = Vec::with_capacity(table.len() / 2);
-    while let Some(first) = bytes.next() {
+    std::iter::from_fn(move || loop {
+        let first = bytes.next()?;
         if first & 0x80 == 0 {
             // Not an entry start: CPython skips continuation bytes.
             continue;
@@ -137,9 +137,8 @@ fn location_entries(table: &[u8]) -> Vec<LocationEntry> {
                 }
             }
         };
-        out.push(entry);
-    }
-    out
+        return Some(entry);
+    })
 }
 
 /// `code.co_lines()`.

@@ -536,9 +536,12 @@ impl<'a> Line<'a> {
     fn int_right(&mut self, n: i64, width: usize) {
         self.separate();
         let mut digits = Digits::new();
-        let text = digits.format(n);
+        let text = digits.format_bytes(n);
         push_spaces(self.out, width.saturating_sub(text.len()));
-        self.out.push_str(text);
+        // ASCII: pushed as chars, with no UTF-8 check of the digits.
+        for &b in text {
+            self.out.push(char::from(b));
+        }
     }
 
     fn spaces(&mut self, n: usize) {
@@ -579,7 +582,13 @@ impl Digits {
         Digits { buf: [b'-'; 24] }
     }
 
+    #[cfg(test)]
     fn format(&mut self, n: i64) -> &str {
+        std::str::from_utf8(self.format_bytes(n)).unwrap_or_default()
+    }
+
+    /// The ASCII digits (and sign) of `n`.
+    fn format_bytes(&mut self, n: i64) -> &[u8] {
         let mut at = self.buf.len();
         let mut rest = n.unsigned_abs();
         while rest >= 100 {
@@ -612,17 +621,14 @@ impl Digits {
             // The buffer is filled with '-'.
             at -= 1;
         }
-        // ASCII digits, so valid UTF-8.
-        std::str::from_utf8(self.buf.get(at..).unwrap_or_default()).unwrap_or_default()
+        self.buf.get(at..).unwrap_or_default()
     }
 }
 
-fn push_spaces(out: &mut String, mut n: usize) {
-    const SPACES: &str = "                                ";
-    while n > 0 {
-        let chunk = n.min(SPACES.len());
-        out.push_str(SPACES.get(..chunk).unwrap_or(""));
-        n -= chunk;
+fn push_spaces(out: &mut String, n: usize) {
+    // Padding is a few spaces: a loop beats a call to memset.
+    for _ in 0..n {
+        out.push(' ');
     }
 }
 

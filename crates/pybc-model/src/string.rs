@@ -7,37 +7,72 @@ use std::borrow::Cow;
 /// always valid Rust UTF-8.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PyStr {
-    data: Box<[u8]>,
+    data: StrData,
     /// Whether marshal marked the string as interned.
     pub interned: bool,
 }
 
+/// A string's bytes, checked once: names are shown many times, and most
+/// strings are valid UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum StrData {
+    Text(Box<str>),
+    /// Not valid UTF-8 (lone surrogates, or broken input).
+    Raw(Box<[u8]>),
+}
+
+impl Default for StrData {
+    fn default() -> StrData {
+        StrData::Text(Box::default())
+    }
+}
+
 impl PyStr {
     pub fn new(data: impl Into<Box<[u8]>>, interned: bool) -> PyStr {
-        PyStr {
-            data: data.into(),
-            interned,
-        }
+        let data = match String::from_utf8(data.into().into_vec()) {
+            Ok(text) => StrData::Text(text.into_boxed_str()),
+            Err(e) => StrData::Raw(e.into_bytes().into_boxed_slice()),
+        };
+        PyStr { data, interned }
     }
 
     /// A (not interned) string with the given text.
     pub fn from_text(s: &str) -> PyStr {
-        PyStr::new(s.as_bytes(), false)
+        PyStr {
+            data: StrData::Text(s.into()),
+            interned: false,
+        }
     }
 
     pub fn as_bytes(&self) -> &[u8] {
-        &self.data
+        match &self.data {
+            StrData::Text(text) => text.as_bytes(),
+            StrData::Raw(bytes) => bytes,
+        }
+    }
+
+    /// The text, when it is valid UTF-8.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.data {
+            StrData::Text(text) => Some(text),
+            StrData::Raw(_) => None,
+        }
     }
 
     /// The text, with undecodable sequences replaced.
     pub fn to_string_lossy(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.data)
+        match &self.data {
+            StrData::Text(text) => Cow::Borrowed(text),
+            StrData::Raw(bytes) => String::from_utf8_lossy(bytes),
+        }
     }
 
     /// The code points, surrogates included; a byte that cannot start or
     /// continue a sequence yields U+FFFD.
     pub fn code_points(&self) -> CodePoints<'_> {
-        CodePoints { rest: &self.data }
+        CodePoints {
+            rest: self.as_bytes(),
+        }
     }
 
     /// The largest code point, which decides CPython's internal storage width.

@@ -87,9 +87,8 @@ pub(crate) fn repr_str3(s: &PyStr, version: PyVersion) -> String {
 
 /// [`repr_str3`], appended to `out`.
 pub(crate) fn write_repr_str3(out: &mut String, s: &PyStr, version: PyVersion) {
-    let data = s.as_bytes();
-    if data.is_ascii() {
-        write_ascii_repr(out, data);
+    if let Some(text) = s.as_str().filter(|t| t.is_ascii()) {
+        write_ascii_repr(out, text);
     } else {
         write_code_point_repr(out, s, version);
     }
@@ -130,7 +129,8 @@ fn write_code_point_repr(out: &mut String, s: &PyStr, version: PyVersion) {
 
 /// The Python 3 `repr` of an ASCII-only string: runs of printable
 /// characters are copied whole, the rest escaped.
-fn write_ascii_repr(out: &mut String, data: &[u8]) {
+fn write_ascii_repr(out: &mut String, text: &str) {
+    let data = text.as_bytes();
     let quote = pick_quote(data.contains(&b'\''), data.contains(&b'"'));
     let quote_byte = quote as u8;
     out.reserve(data.len() + 2);
@@ -141,9 +141,8 @@ fn write_ascii_repr(out: &mut String, data: &[u8]) {
         if plain {
             continue;
         }
-        if let Some(run) = data.get(run_start..i) {
-            // ASCII, so valid UTF-8.
-            out.push_str(std::str::from_utf8(run).unwrap_or_default());
+        if let Some(run) = text.get(run_start..i) {
+            out.push_str(run);
         }
         run_start = i + 1;
         match b {
@@ -158,8 +157,8 @@ fn write_ascii_repr(out: &mut String, data: &[u8]) {
             _ => push_hex_escape(out, 'x', u32::from(b), 2),
         }
     }
-    if let Some(run) = data.get(run_start..) {
-        out.push_str(std::str::from_utf8(run).unwrap_or_default());
+    if let Some(run) = text.get(run_start..) {
+        out.push_str(run);
     }
     out.push(quote);
 }
@@ -228,7 +227,7 @@ mod tests {
         for data in samples {
             let s = PyStr::new(data, false);
             let mut fast = String::new();
-            write_ascii_repr(&mut fast, data);
+            write_ascii_repr(&mut fast, std::str::from_utf8(data).unwrap());
             let mut slow = String::new();
             write_code_point_repr(&mut slow, &s, v);
             assert_eq!(fast, slow, "{data:?}");

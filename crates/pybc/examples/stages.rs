@@ -28,7 +28,7 @@ fn main() {
 
     let t = Instant::now();
     for m in &modules {
-        pybc::budget::check(&m.code, m.dialect().unwrap()).unwrap();
+        pybc::budget::check(&m.code, m.dialect().unwrap(), m.input_len).unwrap();
     }
     println!("budget   {:>8.3}s", t.elapsed().as_secs_f64());
 

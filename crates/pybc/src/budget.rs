@@ -26,7 +26,7 @@ use pybc_versions::opcodes::ArgKind;
 
 /// Listing bytes always allowed, whatever the input size.
 pub const FLOOR: u64 = 64 << 20;
-/// Listing bytes allowed per byte of (distinct) marshal data.
+/// Listing bytes allowed per byte of input.
 pub const PER_INPUT_BYTE: u64 = 512;
 /// Output and working memory per code unit (instruction or cache line).
 const LINE: u64 = 512;
@@ -60,8 +60,8 @@ pub struct TooLarge {
 /// Checks that listing `root` with `dialect` stays within the limits:
 /// the whole listing, and the `repr` of any one constant (one line of
 /// text, held whole while it is written).
-pub fn check(root: &Obj, dialect: Dialect) -> Result<(), TooLarge> {
-    let (listing, value) = estimates(root, dialect);
+pub fn check(root: &Obj, dialect: Dialect, input_len: usize) -> Result<(), TooLarge> {
+    let (listing, value) = estimates(root, dialect, input_len);
     if listing.estimate > listing.limit {
         Err(listing)
     } else if value.estimate > value.limit {
@@ -73,53 +73,71 @@ pub fn check(root: &Obj, dialect: Dialect) -> Result<(), TooLarge> {
 
 /// The estimated listing size of `root` and the limit for it, in time and
 /// memory linear in the number of distinct objects.
-pub fn estimate(root: &Obj, dialect: Dialect) -> TooLarge {
-    estimates(root, dialect).0
+pub fn estimate(root: &Obj, dialect: Dialect, input_len: usize) -> TooLarge {
+    estimates_with(root, dialect, input_len, true).0
 }
 
 /// The `repr` of the largest constant of `root`'s code objects, and the
 /// limit for it: [`VALUE_FLOOR`] plus [`VALUE_PER_INPUT_BYTE`] per input
 /// byte. A real constant's `repr` takes a few bytes per marshal byte; only
 /// objects shared through references make it larger.
-pub fn largest_value(root: &Obj, dialect: Dialect) -> TooLarge {
-    estimates(root, dialect).1
+pub fn largest_value(root: &Obj, dialect: Dialect, input_len: usize) -> TooLarge {
+    estimates(root, dialect, input_len).1
 }
 
 /// `repr` bytes of one constant always allowed.
 pub const VALUE_FLOOR: u64 = 1 << 20;
-/// `repr` bytes of one constant allowed per byte of (distinct) marshal data.
+/// `repr` bytes of one constant allowed per byte of input.
 pub const VALUE_PER_INPUT_BYTE: u64 = 16;
 
-fn estimates(root: &Obj, dialect: Dialect) -> (TooLarge, TooLarge) {
+fn estimates(root: &Obj, dialect: Dialect, input_len: usize) -> (TooLarge, TooLarge) {
+    // A quick bound first, which holds for nearly every real file; only
+    // when it is over the limit are the instructions' arguments walked.
+    let (listing, value) = estimates_with(root, dialect, input_len, false);
+    if listing.estimate <= listing.limit {
+        return (listing, value);
+    }
+    estimates_with(root, dialect, input_len, true)
+}
+
+fn estimates_with(
+    root: &Obj,
+    dialect: Dialect,
+    input_len: usize,
+    walk_arguments: bool,
+) -> (TooLarge, TooLarge) {
     let mut estimator = Estimator {
         dialect,
         memo: FxHashMap::default(),
-        input: 0,
         hash_work: HASH_WORK,
         largest_value: 0,
+        walk_arguments,
     };
     let sizes = estimator.sizes(root);
+    let input = len64(input_len);
     let listing = TooLarge {
         estimate: sizes.listing.saturating_add(sizes.json),
-        limit: FLOOR.saturating_add(PER_INPUT_BYTE.saturating_mul(estimator.input)),
+        limit: FLOOR.saturating_add(PER_INPUT_BYTE.saturating_mul(input)),
     };
     let value = TooLarge {
         estimate: estimator.largest_value,
-        limit: VALUE_FLOOR.saturating_add(VALUE_PER_INPUT_BYTE.saturating_mul(estimator.input)),
+        limit: VALUE_FLOOR.saturating_add(VALUE_PER_INPUT_BYTE.saturating_mul(input)),
     };
     (listing, value)
 }
 
 struct Estimator {
     dialect: Dialect,
-    /// Sizes of the objects seen so far, by address (shared objects once).
+    /// Sizes of the containers and code objects seen so far, by address
+    /// (shared ones once).
     memo: FxHashMap<*const Object, Sizes>,
-    /// Marshal bytes of the distinct objects (a lower bound of the input).
-    input: u64,
     /// Hashing the estimator may still do to find colliding set items.
     hash_work: u64,
     /// The largest `repr` of a code object's constant.
     largest_value: u64,
+    /// Whether each instruction's argument is costed on its own; otherwise
+    /// every code unit is taken to show the largest constant or name.
+    walk_arguments: bool,
 }
 
 /// Hashing work (in repr bytes of the items hashed) the estimator may spend
@@ -202,8 +220,9 @@ impl Estimator {
 
     /// Sizes of `root`, computing every object below it once (post-order,
     /// with an explicit stack: nesting depth is not bounded here).
-    /// Unshared scalars are not remembered: their sizes are computed again
-    /// where needed, which keeps the memo (and its memory) small.
+    /// Scalars are not remembered: their sizes take no walk, and are
+    /// computed again where needed, which keeps the memo (and its memory)
+    /// small.
     fn sizes(&mut self, root: &Obj) -> Sizes {
         let mut stack: Vec<(&Obj, bool)> = vec![(root, false)];
         while let Some((obj, ready)) = stack.pop() {
@@ -215,20 +234,13 @@ impl Estimator {
                 stack.push((obj, true));
                 let memo = &self.memo;
                 for_each_child(obj, &mut |child| {
-                    if !unshared_scalar(child) && !memo.contains_key(&Arc::as_ptr(child)) {
+                    if !is_scalar(child) && !memo.contains_key(&Arc::as_ptr(child)) {
                         stack.push((child, false));
                     }
                 });
                 continue;
             }
             let sizes = self.compute(obj);
-            let mut input = own_input(obj);
-            for_each_child(obj, &mut |child| {
-                if unshared_scalar(child) {
-                    input = add(input, own_input(child));
-                }
-            });
-            self.input = add(self.input, input);
             self.memo.insert(key, sizes);
         }
         self.get(root)
@@ -380,6 +392,10 @@ impl Estimator {
 
         // Instruction arguments: constants and names, once per use.
         let const_json: Vec<u64> = consts.iter().map(|c| self.get(c).json).collect();
+        if !self.walk_arguments {
+            let largest = const_json.iter().copied().max().unwrap_or(0);
+            return add(cost, mul(units, largest.max(mul(2, name_max))));
+        }
         let table = self.dialect.table;
         let mut caches = 0u8;
         let mut extended: u64 = 0;
@@ -449,29 +465,16 @@ fn scalar_sizes(obj: &Object) -> Option<Sizes> {
     })
 }
 
-/// An object only one other holds and which holds none: visited once, its
-/// sizes are not remembered.
-fn unshared_scalar(obj: &Obj) -> bool {
-    Arc::strong_count(obj) == 1 && scalar_sizes(obj).is_some()
-}
-
-/// Marshal bytes an object takes on its own (its children not included,
-/// each assumed to take at least one byte).
-fn own_input(obj: &Object) -> u64 {
-    match obj {
-        Object::Int(PyInt::Big { limbs, .. }) => add(5, mul(4, len64(limbs.len()))),
-        Object::Int(_) => 5,
-        Object::Float(_) => 9,
-        Object::Complex { .. } => 17,
-        Object::Bytes(b) => add(2, len64(b.len())),
-        Object::Str(s) => add(2, len64(s.as_bytes().len())),
-        Object::Tuple(items)
-        | Object::List(items)
-        | Object::Set(items)
-        | Object::FrozenSet(items) => add(2, len64(items.len())),
-        Object::Dict(pairs) => add(2, mul(2, len64(pairs.len()))),
-        Object::Slice { .. } => 4,
-        Object::Code(_) => 40,
-        _ => 1,
-    }
+/// An object which holds no other (those [`scalar_sizes`] knows).
+fn is_scalar(obj: &Object) -> bool {
+    !matches!(
+        obj,
+        Object::Tuple(_)
+            | Object::List(_)
+            | Object::Dict(_)
+            | Object::Set(_)
+            | Object::FrozenSet(_)
+            | Object::Slice { .. }
+            | Object::Code(_)
+    )
 }

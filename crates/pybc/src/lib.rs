@@ -84,6 +84,9 @@ pub struct Module {
     /// The `.pyc` header, absent for raw marshal input.
     pub header: Option<pybc_marshal::PycHeader>,
     pub code: Obj,
+    /// Bytes of input the module was read from: what the output budget
+    /// allows grows with it.
+    pub input_len: usize,
 }
 
 /// Reads a `.pyc` (or raw marshal data, per `options`).
@@ -95,6 +98,7 @@ pub fn load(data: &[u8], options: &Options) -> Result<Module, Error> {
             version,
             header: None,
             code,
+            input_len: data.len(),
         });
     }
     let pyc = Pyc::parse(data, options.version)?;
@@ -102,6 +106,7 @@ pub fn load(data: &[u8], options: &Options) -> Result<Module, Error> {
         version: pyc.header.version,
         header: Some(pyc.header),
         code: pyc.code,
+        input_len: data.len(),
     })
 }
 
@@ -152,7 +157,7 @@ impl<'a> TextListing<'a> {
         let Object::Code(code) = &*module.code else {
             return Err(Error::NotCode(module.code.type_name()));
         };
-        budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
+        budget::check(&module.code, dialect, module.input_len).map_err(Error::TooLarge)?;
         let text_options = TextOptions {
             show_caches: options.show_caches,
             show_offsets: options.show_offsets,
@@ -201,7 +206,10 @@ impl<'a> TextListing<'a> {
             (sink.borrow_mut())(text);
             text.clear();
         };
-        let mut out = String::new();
+        // Room for a chunk and the code object that crosses its end, so the
+        // text is not copied as it grows (the allocator hands the same block
+        // back for the next listing).
+        let mut out = String::with_capacity(chunk.saturating_add(chunk / 2));
         self.write(&mut out, Some((&hook, chunk)));
         if !out.is_empty() {
             hook(&mut out);
@@ -231,7 +239,7 @@ pub fn write_info_to(module: &Module, out: &mut dyn std::io::Write) -> Result<()
     use std::fmt::Write;
 
     let dialect = module.dialect()?;
-    budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
+    budget::check(&module.code, dialect, module.input_len).map_err(Error::TooLarge)?;
     let Object::Code(root) = &*module.code else {
         return Err(Error::NotCode(module.code.type_name()));
     };
@@ -405,7 +413,7 @@ pub fn render_to(
     let Object::Code(root) = &*module.code else {
         return Err(Error::NotCode(module.code.type_name()));
     };
-    budget::check(&module.code, dialect).map_err(Error::TooLarge)?;
+    budget::check(&module.code, dialect, module.input_len).map_err(Error::TooLarge)?;
     let addresses = CodeAddresses::new();
     let version = module.version.to_string();
     let stream = |code, parent_path, nested| CodeJsonStream {

@@ -304,7 +304,7 @@ fn constant_amplified_through_references_is_refused() {
         let data = Code::new(instr(v, "LOAD_CONST", 0), tuple(&[tuple(&items)])).marshal(v);
         let module = pybc::load(&data, &raw(v)).unwrap();
         let dialect = module.dialect().unwrap();
-        let listing = pybc::budget::estimate(&module.code, dialect);
+        let listing = pybc::budget::estimate(&module.code, dialect, module.input_len);
         assert!(
             listing.estimate < listing.limit,
             "{v}: the listing alone is allowed"
@@ -547,7 +547,7 @@ fn real_files_stay_far_below_the_listing_limit() {
         let Ok(dialect) = pybc::dis::Dialect::for_version(module.version) else {
             continue;
         };
-        let found = pybc::budget::estimate(&module.code, dialect);
+        let found = pybc::budget::estimate(&module.code, dialect, module.input_len);
         let per_byte = found.estimate / data.len() as u64;
         assert!(
             per_byte * 2 < pybc::budget::PER_INPUT_BYTE,
@@ -555,7 +555,7 @@ fn real_files_stay_far_below_the_listing_limit() {
             path.display()
         );
         assert!(found.estimate < pybc::budget::FLOOR / 16);
-        let value = pybc::budget::largest_value(&module.code, dialect);
+        let value = pybc::budget::largest_value(&module.code, dialect, module.input_len);
         assert!(
             value.estimate < pybc::budget::VALUE_FLOOR / 4,
             "{}: a constant's repr estimated at {} bytes",
