@@ -71,34 +71,41 @@ fn looks_like_pyc(data: &[u8]) -> bool {
     data.get(2..4) == Some(b"\r\n")
 }
 
-/// Reads one input (compiling source first) into a loaded module and the
-/// options to list it with.
-fn load(input: &Input, args: &DisArgs, csv_header: bool) -> Result<(pybc::Module, pybc::Options)> {
-    let limits = Limits::default();
-    let is_source = input.is_source();
-    let data = input.read(&limits)?;
-    let data = if is_source {
-        compile::compile_with_python(&args.python, &data, &input.name)?
+/// One input's bytes: a `.pyc` or marshal data (source is compiled first).
+fn read(input: &Input, args: &DisArgs) -> Result<Vec<u8>> {
+    let data = input.read(&Limits::default())?;
+    if input.is_source() {
+        compile::compile_with_python(&args.python, &data, &input.name)
     } else {
-        data
-    };
+        Ok(data)
+    }
+}
+
+/// Loads one input's bytes (from [`read`]) into a module and the options
+/// to list it with.
+fn load(
+    input: &Input,
+    data: &[u8],
+    args: &DisArgs,
+    csv_header: bool,
+) -> Result<(pybc::Module, pybc::Options)> {
     let wants_source = args.source || args.format == FormatArg::Html;
     let options = pybc::Options {
         version: args.pyversion,
-        raw_marshal: !is_source && args.pyversion.is_some() && !looks_like_pyc(&data),
+        raw_marshal: !input.is_source() && args.pyversion.is_some() && !looks_like_pyc(data),
         show_caches: args.show_caches,
         show_offsets: args.show_offsets,
         show_positions: args.show_positions,
         recursive: args.recursive.then_some(true),
         csv_header,
         source: if wants_source {
-            input.source(&limits)
+            input.source(&Limits::default())
         } else {
             None
         },
         show_source: args.source,
     };
-    let module = pybc::load(&data, &options)?;
+    let module = pybc::load(data, &options)?;
     Ok((module, options))
 }
 
@@ -106,8 +113,9 @@ fn load(input: &Input, args: &DisArgs, csv_header: bool) -> Result<(pybc::Module
 enum Produced {
     /// The whole output, header included.
     Held(Vec<u8>),
-    /// The output is longer than [`HOLD_UP_TO`]: it is streamed at its turn.
-    TooLong,
+    /// The output is longer than [`HOLD_UP_TO`]: it is streamed at its
+    /// turn, from these input bytes (standard input cannot be read twice).
+    TooLong(Vec<u8>),
 }
 
 /// Lists one input into `buffer` (reused from earlier inputs), or finds
@@ -124,9 +132,10 @@ fn produce(
         too_long: false,
     };
     held.bytes.clear();
-    match stream_one(input, args, mode, look, &mut held)? {
+    let data = read(input, args)?;
+    match stream_one(input, &data, args, mode, look, &mut held)? {
         Ok(()) => Ok(Produced::Held(held.bytes)),
-        Err(_) if held.too_long => Ok(Produced::TooLong),
+        Err(_) if held.too_long => Ok(Produced::TooLong(data)),
         Err(e) => Err(e.into()),
     }
 }
@@ -175,12 +184,13 @@ fn streams(args: &DisArgs, threads: usize, inputs: usize) -> bool {
 /// the input (nothing was written then); the inner one is about writing.
 fn stream_one(
     input: &Input,
+    data: &[u8],
     args: &DisArgs,
     mode: Mode,
     look: Look,
     out: &mut dyn Write,
 ) -> Result<io::Result<()>> {
-    let (module, options) = load(input, args, look.csv_header)?;
+    let (module, options) = load(input, data, args, look.csv_header)?;
     let mut sink = Sink {
         header: look.header.then(|| format!("==> {} <==\n", input.name)),
         color: look.color,
@@ -210,9 +220,10 @@ fn output_path(dir: &Path, rel: &Path, extension: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Streams one input's output into its `-o` file.
+/// Streams one input's output (from its bytes) into its `-o` file.
 fn stream_to_file(
     input: &Input,
+    data: &[u8],
     args: &DisArgs,
     mode: Mode,
     look: Look,
@@ -221,7 +232,7 @@ fn stream_to_file(
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     let mut file = io::BufWriter::new(file);
-    stream_one(input, args, mode, look, &mut file)?
+    stream_one(input, data, args, mode, look, &mut file)?
         .and_then(|()| file.flush())
         .with_context(|| format!("cannot write {}", path.display()))
 }
@@ -285,7 +296,8 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
     if streams(args, threads, items.len()) {
         for (index, item) in items.iter().enumerate() {
             let outcome = match item {
-                Ok(input) => stream_one(input, args, mode, look(index), &mut out),
+                Ok(input) => read(input, args)
+                    .and_then(|data| stream_one(input, &data, args, mode, look(index), &mut out)),
                 Err((_, e)) => Err(anyhow!("{e:#}")),
             };
             bar.inc(1);
@@ -339,8 +351,9 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
                         Produced::Held(bytes) => std::fs::write(&path, &bytes)
                             .with_context(|| format!("cannot write {}", path.display()))
                             .map(|()| Some(bytes)),
-                        Produced::TooLong => {
-                            stream_to_file(input, args, mode, look(index), &path).map(|()| None)
+                        Produced::TooLong(data) => {
+                            stream_to_file(input, &data, args, mode, look(index), &path)
+                                .map(|()| None)
                         }
                     });
                 return match saved {
@@ -356,12 +369,12 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
             }
             let written_out = match produced {
                 (Produced::Held(bytes), _) => out.write_all(&bytes).map(|()| Some(bytes)),
-                (Produced::TooLong, input) => {
-                    match stream_one(input, args, mode, look(index), &mut out) {
+                (Produced::TooLong(data), input) => {
+                    match stream_one(input, &data, args, mode, look(index), &mut out) {
                         Ok(Ok(())) => Ok(None),
                         Ok(Err(e)) => Err(e),
-                        // Listed once already, the input cannot fail now
-                        // but for a change of the file in between.
+                        // The same bytes were listed once already: only
+                        // the source beside them (HTML) may have changed.
                         Err(e) => {
                             let _ = out.flush();
                             fail(e, &mut failures);

@@ -248,6 +248,25 @@ fn long_listings_are_streamed_in_order_in_parallel_runs() {
         );
         assert_eq!(one.stdout, two.stdout, "{format}");
     }
+    // Standard input, which cannot be read twice, among other inputs.
+    let from_stdin = |jobs: &str| {
+        Command::new(env!("CARGO_BIN_EXE_pybc"))
+            .args(["-j", jobs])
+            .arg(fixtures().join("3.13/basics.pyc"))
+            .arg("-")
+            .stdin(std::fs::File::open(&long).unwrap())
+            .output()
+            .unwrap()
+    };
+    let (one, two) = (from_stdin("1"), from_stdin("2"));
+    assert!(
+        two.status.success(),
+        "{}",
+        String::from_utf8_lossy(&two.stderr)
+    );
+    assert!(two.stdout.len() > 6_000_000);
+    assert_eq!(one.stdout, two.stdout);
+
     let alone = pybc([&long]);
     let out = dir.path().join("out");
     let saved = pybc([
