@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use pybc_inputs::{Input, Limits};
+use pybc_inputs::{Input, Limits, Origin};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
@@ -81,6 +81,14 @@ fn read(input: &Input, args: &DisArgs) -> Result<Vec<u8>> {
     }
 }
 
+/// An input's bytes kept by a worker, or read again.
+fn reread(input: &Input, args: &DisArgs, kept: Option<Vec<u8>>) -> Result<Vec<u8>> {
+    match kept {
+        Some(data) => Ok(data),
+        None => read(input, args),
+    }
+}
+
 /// Loads one input's bytes (from [`read`]) into a module and the options
 /// to list it with.
 fn load(
@@ -114,8 +122,9 @@ enum Produced {
     /// The whole output, header included.
     Held(Vec<u8>),
     /// The output is longer than [`HOLD_UP_TO`]: it is streamed at its
-    /// turn, from these input bytes (standard input cannot be read twice).
-    TooLong(Vec<u8>),
+    /// turn, from the input read again, or from these bytes when it cannot
+    /// be (standard input) or should not be (source, compiled once).
+    TooLong(Option<Vec<u8>>),
 }
 
 /// Lists one input into `buffer` (reused from earlier inputs), or finds
@@ -135,7 +144,10 @@ fn produce(
     let data = read(input, args)?;
     match stream_one(input, &data, args, mode, look, &mut held)? {
         Ok(()) => Ok(Produced::Held(held.bytes)),
-        Err(_) if held.too_long => Ok(Produced::TooLong(data)),
+        Err(_) if held.too_long => {
+            let keep = matches!(input.origin, Origin::Stdin) || input.is_source();
+            Ok(Produced::TooLong(keep.then_some(data)))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -351,10 +363,10 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
                         Produced::Held(bytes) => std::fs::write(&path, &bytes)
                             .with_context(|| format!("cannot write {}", path.display()))
                             .map(|()| Some(bytes)),
-                        Produced::TooLong(data) => {
+                        Produced::TooLong(data) => reread(input, args, data).and_then(|data| {
                             stream_to_file(input, &data, args, mode, look(index), &path)
                                 .map(|()| None)
-                        }
+                        }),
                     });
                 return match saved {
                     Ok(buffer) => {
@@ -370,11 +382,14 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
             let written_out = match produced {
                 (Produced::Held(bytes), _) => out.write_all(&bytes).map(|()| Some(bytes)),
                 (Produced::TooLong(data), input) => {
-                    match stream_one(input, &data, args, mode, look(index), &mut out) {
+                    let listed = reread(input, args, data).and_then(|data| {
+                        stream_one(input, &data, args, mode, look(index), &mut out)
+                    });
+                    match listed {
                         Ok(Ok(())) => Ok(None),
                         Ok(Err(e)) => Err(e),
-                        // The same bytes were listed once already: only
-                        // the source beside them (HTML) may have changed.
+                        // Listed once already: only a file changed in
+                        // between can fail now.
                         Err(e) => {
                             let _ = out.flush();
                             fail(e, &mut failures);
