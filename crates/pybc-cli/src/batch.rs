@@ -18,12 +18,19 @@ use crate::{compile, ColorArg, DisArgs, FormatArg, Mode};
 
 /// How far, per worker thread, workers may run ahead of the input whose
 /// output is written next: finished outputs wait in memory for their turn.
-const AHEAD_PER_THREAD: usize = 4;
+const AHEAD_PER_THREAD: usize = 16;
+/// Bytes of finished outputs waiting for their turn past which workers
+/// start no input but the one written next (each may then add one more
+/// output of at most [`HOLD_UP_TO`]).
+const WAITING_UP_TO: usize = 16 << 20;
 /// Largest output a worker holds in memory. A longer listing (one input
 /// may have hundreds of megabytes of it, see `pybc::budget`) is dropped
 /// and listed again, streamed, when its turn to be written comes: memory
 /// then stays bounded whatever the inputs' listings.
 const HOLD_UP_TO: usize = 4 << 20;
+/// Output buffers are reused for later inputs up to this capacity (most
+/// listings are far smaller; a few large ones need not stay allocated).
+const KEEP_BUFFER_UP_TO: usize = 1 << 20;
 /// Runs with at least this many inputs get a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 20;
 
@@ -436,15 +443,26 @@ enum Delivered {
 struct Window {
     /// Outputs delivered so far (all those before this index).
     delivered: usize,
+    /// Bytes of the outputs finished but not delivered yet.
+    waiting: usize,
     spare: Vec<Vec<u8>>,
     stop: bool,
+}
+
+/// Bytes an output holds while it waits for its turn.
+fn waiting_len(result: &Result<Produced>) -> usize {
+    match result {
+        Ok(Produced::Held(bytes)) => bytes.capacity(),
+        Ok(Produced::TooLong(data)) => data.as_ref().map_or(0, Vec::capacity),
+        Err(_) => 0,
+    }
 }
 
 /// Runs `work` on inputs `0..count` on `threads` worker threads, and
 /// `deliver` on each result in input order on the calling thread, which
 /// writes while the workers go on. Workers take inputs in order and stay
-/// at most [`AHEAD_PER_THREAD`] × `threads` inputs ahead of delivery, so
-/// few outputs wait in memory.
+/// at most [`AHEAD_PER_THREAD`] × `threads` inputs, and
+/// [`WAITING_UP_TO`] bytes of finished outputs, ahead of delivery.
 fn in_order(
     count: usize,
     threads: usize,
@@ -456,6 +474,7 @@ fn in_order(
     let next = AtomicUsize::new(0);
     let window = Mutex::new(Window {
         delivered: 0,
+        waiting: 0,
         spare: Vec::new(),
         stop: false,
     });
@@ -472,7 +491,10 @@ fn in_order(
                 }
                 let buffer = {
                     let Ok(mut w) = window.lock() else { break };
-                    while index >= w.delivered + ahead && !w.stop {
+                    while (index >= w.delivered + ahead
+                        || index > w.delivered && w.waiting > WAITING_UP_TO)
+                        && !w.stop
+                    {
                         w = match turn.wait(w) {
                             Ok(w) => w,
                             Err(_) => return,
@@ -483,7 +505,11 @@ fn in_order(
                     }
                     w.spare.pop().unwrap_or_default()
                 };
-                if sender.send((index, work(index, buffer))).is_err() {
+                let result = work(index, buffer);
+                if let Ok(mut w) = window.lock() {
+                    w.waiting += waiting_len(&result);
+                }
+                if sender.send((index, result)).is_err() {
                     break;
                 }
             });
@@ -495,6 +521,7 @@ fn in_order(
         for (index, result) in receiver.iter() {
             waiting.insert(index, result);
             while let Some(result) = waiting.remove(&wanted) {
+                let len = waiting_len(&result);
                 let reusable = match deliver(wanted, result) {
                     Delivered::Next(buffer) => buffer,
                     Delivered::Stop(e) => {
@@ -505,9 +532,15 @@ fn in_order(
                 wanted += 1;
                 if let Ok(mut w) = window.lock() {
                     w.delivered = wanted;
+                    w.waiting = w.waiting.saturating_sub(len);
                     w.stop |= outcome.is_err();
-                    if let Some(buffer) = reusable {
-                        w.spare.push(buffer);
+                    let keep = |b: &Vec<u8>| b.capacity() <= KEEP_BUFFER_UP_TO;
+                    if let Some(buffer) = reusable.filter(keep) {
+                        // A few buffers serve the workers; more would only
+                        // keep memory.
+                        if w.spare.len() < 2 * threads {
+                            w.spare.push(buffer);
+                        }
                     }
                 }
                 turn.notify_all();
