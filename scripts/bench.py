@@ -74,17 +74,24 @@ def log(msg):
     sys.stderr.flush()
 
 
-def timed(cmd, stdout=None, repeat=1, env=None):
+def timed(cmd, stdout=None, repeat=1, env=None, writes=()):
     """Best wall time of `repeat` runs; `stdout` names a file each run
-    writes afresh (default: output discarded)."""
+    writes afresh (default: output discarded). That file and `writes`
+    (files the command writes itself) are deleted before the clock starts:
+    dropping the last run's output from the page cache is no part of the
+    run."""
     best = None
     for _ in range(repeat):
-        start = time.perf_counter()
+        for path in ([stdout] if stdout else []) + list(writes):
+            if os.path.exists(path):
+                os.remove(path)
         if stdout is None:
+            start = time.perf_counter()
             subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            check=False, env=env)
         else:
             with open(stdout, "wb") as out:
+                start = time.perf_counter()
                 subprocess.run(cmd, stdout=out, stderr=subprocess.DEVNULL, check=False, env=env)
         elapsed = time.perf_counter() - start
         best = elapsed if best is None else min(best, elapsed)
@@ -169,13 +176,14 @@ def bench_version(version, repeat, cores):
     floor_script = ('cat "$@" > /dev/null; '
                     'dd if=/dev/zero of=%s bs=1M count=%d iflag=count_bytes status=none') % (
         os.path.join(BENCH, "floor.out"), out_bytes)
-    t_floor = timed(["sh", "-c", floor_script, "sh"] + files, repeat=repeat)
+    t_floor = timed(["sh", "-c", floor_script, "sh"] + files, repeat=repeat,
+                    writes=[os.path.join(BENCH, "floor.out")])
 
     script = os.path.join(BENCH, "cpython_dis.py")
     with open(script, "w") as f:
         f.write(CPYTHON_DIS)
     t_dis = timed(oracle.argv(script, names, os.path.join(BENCH, "dis.out")),
-                  env=oracle.env())
+                  env=oracle.env(), writes=[os.path.join(BENCH, "dis.out")])
 
     t_xdis = None
     try:
@@ -183,7 +191,8 @@ def bench_version(version, repeat, cores):
         xscript = os.path.join(BENCH, "xdis_dis.py")
         with open(xscript, "w") as f:
             f.write(XDIS_DIS)
-        t_xdis = timed([py, xscript, names, os.path.join(BENCH, "xdis.out")])
+        t_xdis = timed([py, xscript, names, os.path.join(BENCH, "xdis.out")],
+                       writes=[os.path.join(BENCH, "xdis.out")])
     except (subprocess.CalledProcessError, OSError) as exc:
         log("xdis unavailable: %s" % exc)
 
