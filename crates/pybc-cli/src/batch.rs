@@ -350,16 +350,15 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
                 bar.suspend(|| eprintln!("{name}: {e:#}"));
                 failures.push(name.clone());
             };
+            // `work` gave an error for an item that is one.
             let produced = match (result, item) {
                 (Ok(produced), Ok(input)) => (produced, input),
-                (Err(e), _) => {
+                (result, _) => {
                     let _ = out.flush();
-                    fail(e, &mut failures);
-                    return Delivered::Next(None);
-                }
-                (Ok(_), Err((_, e))) => {
-                    let _ = out.flush();
-                    fail(anyhow!("{e:#}"), &mut failures);
+                    fail(
+                        result.err().unwrap_or_else(|| anyhow!("not an input")),
+                        &mut failures,
+                    );
                     return Delivered::Next(None);
                 }
             };

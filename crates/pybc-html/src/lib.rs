@@ -47,16 +47,9 @@ pub fn escape(text: &str) -> String {
 /// Bytes of page gathered before they are written out.
 const CHUNK: usize = 1 << 20;
 
-/// The whole page for the module code object `root`.
-pub fn page(root: &CodeObject, dialect: Dialect, page: Page<'_>) -> String {
-    let mut bytes = Vec::new();
-    // Writing to a Vec cannot fail.
-    let _ = write_page(root, dialect, page, &mut bytes);
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
-/// [`page`], written to `sink` as it is produced, a megabyte at a time:
-/// memory stays that of the module, however long its listing.
+/// The whole page for the module code object `root`, written to `sink` as
+/// it is produced, a megabyte at a time: memory stays that of the module,
+/// however long its listing.
 pub fn write_page(
     root: &CodeObject,
     dialect: Dialect,

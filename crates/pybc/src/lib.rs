@@ -127,19 +127,8 @@ impl Module {
 /// The text `dis.dis(code)` prints for a loaded module.
 pub fn module_text(module: &Module, options: &Options) -> Result<String, Error> {
     let mut text = String::new();
-    write_module_text(module, options, &mut text)?;
+    TextListing::new(module, options)?.write_into(&mut text);
     Ok(text)
-}
-
-/// [`module_text`], appended to `out` (a buffer reused across modules
-/// saves allocating and faulting in fresh memory for each).
-pub fn write_module_text(
-    module: &Module,
-    options: &Options,
-    out: &mut String,
-) -> Result<(), Error> {
-    TextListing::new(module, options)?.write_into(out);
-    Ok(())
 }
 
 /// A module checked and ready to be listed as text: every error about the
@@ -361,26 +350,12 @@ pub fn render(
     options: &Options,
     format: Format,
 ) -> Result<String, Error> {
-    let mut out = String::new();
-    render_into(module, file, options, format, &mut out)?;
-    Ok(out)
-}
-
-/// [`render`], appended to `out`.
-pub fn render_into(
-    module: &Module,
-    file: &str,
-    options: &Options,
-    format: Format,
-    out: &mut String,
-) -> Result<(), Error> {
     if format == Format::Text {
-        return write_module_text(module, options, out);
+        return module_text(module, options);
     }
     let mut bytes = Vec::new();
     render_to(module, file, options, format, &mut bytes)?;
-    out.push_str(&String::from_utf8_lossy(&bytes));
-    Ok(())
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Bytes of text written at a time by [`render_to`].
