@@ -379,8 +379,14 @@ pub(crate) struct Step<'p> {
     pub(crate) starts_line: bool,
     pub(crate) line_number: Option<i64>,
     pub(crate) label: Option<u32>,
-    pub(crate) positions: Positions,
     pub(crate) cache_entries: u8,
+}
+
+impl Step<'_> {
+    /// The index of the instruction's code unit.
+    pub(crate) fn unit(&self) -> usize {
+        (self.raw.offset / 2) as usize
+    }
 }
 
 impl<'c> Prepared<'c> {
@@ -504,7 +510,6 @@ impl<'c> Prepared<'c> {
                 starts_line: start.is_some(),
                 line_number,
                 label,
-                positions: self.unit_positions((r.offset / 2) as usize),
                 cache_entries: self.d.table.base(r.opcode).cache_entries,
             }
         })
@@ -862,7 +867,7 @@ impl<'c> Decoder<'c> {
                 label: step.label,
                 is_jump_target: step.label.is_some(),
                 jump_target: prep.jump(r),
-                positions: step.positions,
+                positions: prep.unit_positions(unit),
                 cache_info: prep.cache_fields(r),
                 cache_entries: step.cache_entries,
                 cache_positions,

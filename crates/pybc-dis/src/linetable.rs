@@ -54,6 +54,18 @@ impl Bytes<'_> {
         value
     }
 
+    /// The code and unit count of the next location entry. Only entry
+    /// starts have the top bit set: columns and stray continuation bytes
+    /// are skipped, as CPython skips them.
+    fn entry_start(&mut self) -> Option<(u8, u32)> {
+        loop {
+            let first = self.next()?;
+            if first & 0x80 != 0 {
+                return Some(((first >> 3) & 15, u32::from(first & 7) + 1));
+            }
+        }
+    }
+
     fn signed_varint(&mut self) -> i64 {
         let v = self.varint();
         if v & 1 != 0 {
@@ -78,14 +90,8 @@ fn location_entries(table: &[u8]) -> impl Iterator<Item = LocationEntry> + '_ {
         data: table,
         pos: 0,
     };
-    std::iter::from_fn(move || loop {
-        let first = bytes.next()?;
-        if first & 0x80 == 0 {
-            // Not an entry start: CPython skips continuation bytes.
-            continue;
-        }
-        let code = (first >> 3) & 15;
-        let units = u32::from(first & 7) + 1;
+    std::iter::from_fn(move || {
+        let (code, units) = bytes.entry_start()?;
         let entry = match code {
             15 => LocationEntry {
                 units,
@@ -137,7 +143,25 @@ fn location_entries(table: &[u8]) -> impl Iterator<Item = LocationEntry> + '_ {
                 }
             }
         };
-        return Some(entry);
+        Some(entry)
+    })
+}
+
+/// The line information of each 3.11+ location entry, without its
+/// columns: (code units, line delta, whether it has no line).
+fn location_lines(table: &[u8]) -> impl Iterator<Item = (u32, i64, bool)> + '_ {
+    let mut bytes = Bytes {
+        data: table,
+        pos: 0,
+    };
+    std::iter::from_fn(move || {
+        let (code, units) = bytes.entry_start()?;
+        Some(match code {
+            15 => (units, 0, true),
+            13 | 14 => (units, bytes.signed_varint(), false),
+            10..=12 => (units, i64::from(code) - 10, false),
+            _ => (units, 0, false),
+        })
     })
 }
 
@@ -151,11 +175,11 @@ pub fn co_lines(code: &CodeObject, format: LineTable) -> Vec<LineRange> {
             let mut out: Vec<LineRange> = Vec::new();
             let mut line = first;
             let mut end = 0u32;
-            for entry in location_entries(table) {
-                line += entry.line_delta;
-                let this = if entry.no_line { None } else { Some(line) };
+            for (units, line_delta, no_line) in location_lines(table) {
+                line += line_delta;
+                let this = if no_line { None } else { Some(line) };
                 let start = end;
-                end = end.saturating_add(entry.units * 2);
+                end = end.saturating_add(units * 2);
                 match out.last_mut() {
                     Some(last) if last.line == this => last.end = end,
                     _ => out.push(LineRange {

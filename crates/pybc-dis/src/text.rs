@@ -280,7 +280,7 @@ impl<'a> TextPrinter<'a> {
                         &mut fields,
                         step.starts_line,
                         step.line_number,
-                        &step.positions,
+                        &prepared.unit_positions(step.unit()),
                     );
                 }
             }
@@ -346,7 +346,12 @@ impl<'a> TextPrinter<'a> {
                 offset += 2;
                 let mut fields = Line::new(out);
                 if line_field.width > 0 {
-                    line_field.write(&mut fields, false, None, &step.positions);
+                    line_field.write(
+                        &mut fields,
+                        false,
+                        None,
+                        &prepared.unit_positions(step.unit()),
+                    );
                 }
                 fields.spaces(label_width);
                 if offset_width > 0 {

@@ -181,7 +181,7 @@ fn write_repr(
             write_repr(out, step, version, code_addr, depth + 1);
             out.push(')');
         }
-        Object::Code(code) => out.push_str(&repr_code(code, version, code_addr(code))),
+        Object::Code(code) => write_repr_code(out, code, version, code_addr(code)),
     }
 }
 
@@ -190,40 +190,42 @@ fn write_repr(
 /// A first line number of 0 prints as -1 (every version from 2.7 to 3.13);
 /// a file name that is not a string prints as `???`. Python 2 truncates the
 /// name to 100 bytes and the file name to 300 (`%.100s`, `%.300s`).
-fn repr_code(code: &CodeObject, version: PyVersion, addr: u64) -> String {
+fn write_repr_code(out: &mut String, code: &CodeObject, version: PyVersion, addr: u64) {
     let lineno: i64 = if code.firstlineno == 0 {
         -1
     } else {
         i64::from(code.firstlineno)
     };
-    let field = |o: &Option<Obj>, limit: usize| -> Option<String> {
+    let py2 = version.major < 3;
+    // Python 2 truncates the name to 100 bytes and the file name to 300.
+    let field = |out: &mut String, o: &Option<Obj>, limit: usize| -> bool {
         match o.as_deref() {
-            Some(Object::Bytes(b)) if version.major < 3 => {
+            Some(Object::Bytes(b)) if py2 => {
                 let b = b.split(|&c| c == 0).next().unwrap_or(&[]);
-                Some(String::from_utf8_lossy(b.get(..limit).unwrap_or(b)).into_owned())
+                out.push_str(&String::from_utf8_lossy(b.get(..limit).unwrap_or(b)));
+                true
             }
-            Some(Object::Str(s)) if version.major >= 3 => Some(s.to_string_lossy().into_owned()),
-            _ => None,
+            Some(Object::Str(s)) if !py2 => {
+                out.push_str(&s.to_string_lossy());
+                true
+            }
+            _ => false,
         }
     };
-    let (name_limit, file_limit) = if version.major < 3 {
-        (100, 300)
-    } else {
-        (usize::MAX, usize::MAX)
-    };
-    let name = field(&code.name, name_limit);
-    let file = field(&code.filename, file_limit);
-    let name = name.unwrap_or_else(|| {
-        if version.major < 3 {
-            "???".into()
-        } else {
-            String::new()
-        }
-    });
-    match file {
-        Some(f) => format!("<code object {name} at 0x{addr:x}, file \"{f}\", line {lineno}>"),
-        None => format!("<code object {name} at 0x{addr:x}, file ???, line {lineno}>"),
+    out.push_str("<code object ");
+    if !field(out, &code.name, 100) && py2 {
+        out.push_str("???");
     }
+    let _ = write!(out, " at 0x{addr:x}, file ");
+    let mark = out.len();
+    out.push('"');
+    if field(out, &code.filename, 300) {
+        out.push('"');
+    } else {
+        out.truncate(mark);
+        out.push_str("???");
+    }
+    let _ = write!(out, ", line {lineno}>");
 }
 
 /// The iteration order of a set or frozenset that marshal built by adding

@@ -47,6 +47,16 @@ struct Sizes {
     eq: u64,
 }
 
+impl Sizes {
+    /// Past every limit.
+    const TOO_LARGE: Sizes = Sizes {
+        repr: u64::MAX,
+        json: u64::MAX,
+        listing: u64::MAX,
+        eq: u64::MAX,
+    };
+}
+
 /// A listing's estimated size and the limit for its input (the error when
 /// the estimate is over the limit).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -109,11 +119,12 @@ fn estimates_with(
     let mut estimator = Estimator {
         dialect,
         memo: FxHashMap::default(),
+        scratch: Vec::new(),
         hash_work: HASH_WORK,
         largest_value: 0,
         walk_arguments,
     };
-    let sizes = estimator.sizes(root);
+    let sizes = estimator.sizes(root, 0);
     let input = len64(input_len);
     let listing = TooLarge {
         estimate: sizes.listing.saturating_add(sizes.json),
@@ -131,6 +142,8 @@ struct Estimator {
     /// Sizes of the containers and code objects seen so far, by address
     /// (shared ones once).
     memo: FxHashMap<*const Object, Sizes>,
+    /// Sizes of the items of the objects being computed, innermost last.
+    scratch: Vec<Sizes>,
     /// Hashing the estimator may still do to find colliding set items.
     hash_work: u64,
     /// The largest `repr` of a code object's constant.
@@ -156,44 +169,6 @@ fn len64(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
-/// Calls `visit` on each object an object holds.
-fn for_each_child<'o>(obj: &'o Object, visit: &mut dyn FnMut(&'o Obj)) {
-    match obj {
-        Object::Tuple(items)
-        | Object::List(items)
-        | Object::Set(items)
-        | Object::FrozenSet(items) => items.iter().for_each(&mut *visit),
-        Object::Dict(pairs) => pairs.iter().for_each(|(k, v)| {
-            visit(k);
-            visit(v);
-        }),
-        Object::Slice { start, stop, step } => {
-            visit(start);
-            visit(stop);
-            visit(step);
-        }
-        Object::Code(code) => [
-            &code.code,
-            &code.consts,
-            &code.names,
-            &code.varnames,
-            &code.freevars,
-            &code.cellvars,
-            &code.localsplusnames,
-            &code.localspluskinds,
-            &code.filename,
-            &code.name,
-            &code.qualname,
-            &code.linetable,
-            &code.exceptiontable,
-        ]
-        .into_iter()
-        .filter_map(Option::as_ref)
-        .for_each(visit),
-        _ => {}
-    }
-}
-
 /// A scalar whose repr is at most `repr` bytes and whose payload (string
 /// or bytes) is `payload` bytes long.
 fn scalar(repr: u64, payload: u64) -> Sizes {
@@ -210,50 +185,56 @@ fn text_len(obj: Option<&Obj>) -> u64 {
     obj.and_then(|o| o.bytes()).map_or(0, |b| len64(b.len()))
 }
 
-impl Estimator {
-    fn get(&self, obj: &Object) -> Sizes {
-        match self.memo.get(&(obj as *const Object)) {
-            Some(sizes) => *sizes,
-            None => scalar_sizes(obj).unwrap_or_default(),
-        }
-    }
+/// Nesting deeper than marshal allows (2000 levels) is not walked: such
+/// a tree (built by hand) is taken to be too large.
+const MAX_NESTING: usize = 4000;
 
-    /// Sizes of `root`, computing every object below it once (post-order,
-    /// with an explicit stack: nesting depth is not bounded here).
-    /// Scalars are not remembered: their sizes take no walk, and are
-    /// computed again where needed, which keeps the memo (and its memory)
-    /// small.
-    fn sizes(&mut self, root: &Obj) -> Sizes {
-        let mut stack: Vec<(&Obj, bool)> = vec![(root, false)];
-        while let Some((obj, ready)) = stack.pop() {
-            let key = Arc::as_ptr(obj);
-            if self.memo.contains_key(&key) {
-                continue;
+impl Estimator {
+    /// Sizes of `obj`, computing every object below it once: an object
+    /// with a single owner is reached only through it, so only shared
+    /// ones are remembered (by address). Scalars take no walk and are
+    /// never remembered.
+    fn sizes(&mut self, obj: &Obj, depth: usize) -> Sizes {
+        if let Some(sizes) = scalar_sizes(obj) {
+            return sizes;
+        }
+        let shared = Arc::strong_count(obj) > 1;
+        let key = Arc::as_ptr(obj);
+        if shared {
+            if let Some(sizes) = self.memo.get(&key) {
+                return *sizes;
             }
-            if !ready {
-                stack.push((obj, true));
-                let memo = &self.memo;
-                for_each_child(obj, &mut |child| {
-                    if !is_scalar(child) && !memo.contains_key(&Arc::as_ptr(child)) {
-                        stack.push((child, false));
-                    }
-                });
-                continue;
-            }
-            let sizes = self.compute(obj);
+        }
+        let sizes = if depth >= MAX_NESTING {
+            Sizes::TOO_LARGE
+        } else {
+            self.compute(obj, depth)
+        };
+        if shared {
             self.memo.insert(key, sizes);
         }
-        self.get(root)
+        sizes
     }
 
-    /// Sizes of `obj`, its children being known.
-    fn compute(&mut self, obj: &Object) -> Sizes {
-        let container = |open: u64, items: &mut dyn Iterator<Item = &Object>| -> Sizes {
+    /// Sizes of `items`, appended to `self.scratch` from `base` on (what
+    /// nested calls push there is gone when each returns).
+    fn items_sizes<'o>(&mut self, items: impl Iterator<Item = &'o Obj>, depth: usize) -> usize {
+        let base = self.scratch.len();
+        for item in items {
+            let sizes = self.sizes(item, depth + 1);
+            self.scratch.push(sizes);
+        }
+        base
+    }
+
+    /// Sizes of a container or code object.
+    fn compute(&mut self, obj: &Object, depth: usize) -> Sizes {
+        let floor = self.scratch.len();
+        let container = |open: u64, items: &[Sizes]| -> Sizes {
             let mut repr = open;
             let mut json = 64;
             let mut eq = 8;
-            for item in items {
-                let s = self.get(item);
+            for s in items {
                 repr = add(repr, add(s.repr, 4));
                 json = add(json, add(s.json, JSON_ITEM));
                 eq = add(eq, s.eq);
@@ -265,30 +246,36 @@ impl Estimator {
                 eq,
             }
         };
-        if let Some(sizes) = scalar_sizes(obj) {
-            return sizes;
-        }
-        match obj {
+        let sizes = match obj {
             Object::Tuple(items) | Object::List(items) => {
-                container(16, &mut items.iter().map(|o| &**o))
+                let base = self.items_sizes(items.iter(), depth);
+                container(16, self.scratch.get(base..).unwrap_or_default())
             }
             Object::Set(items) | Object::FrozenSet(items) => {
                 // Replaying CPython's set table: hashing and probing, and
                 // comparing items whose hashes are equal. Comparing two sets
                 // compares every pair of their items.
-                let mut s = container(24, &mut items.iter().map(|o| &**o));
+                let base = self.items_sizes(items.iter(), depth);
+                let item_sizes = std::mem::take(&mut self.scratch);
+                let of_items = item_sizes.get(base..).unwrap_or_default();
+                let mut s = container(24, of_items);
                 let n = len64(items.len());
-                let max_eq = items.iter().map(|o| self.get(o).eq).max().unwrap_or(0);
+                let max_eq = of_items.iter().map(|s| s.eq).max().unwrap_or(0);
                 s.eq = add(s.eq, mul(mul(n, n), max_eq));
                 let hashing = s.repr;
-                let work = add(mul(32, n), self.collisions(items, hashing));
+                let work = add(mul(32, n), self.collisions(items, of_items, hashing));
                 s.repr = add(s.repr, work);
                 s.json = add(s.json, work);
+                self.scratch = item_sizes;
                 s
             }
-            Object::Dict(pairs) => container(8, &mut pairs.iter().flat_map(|(k, v)| [&**k, &**v])),
+            Object::Dict(pairs) => {
+                let base = self.items_sizes(pairs.iter().flat_map(|(k, v)| [k, v]), depth);
+                container(8, self.scratch.get(base..).unwrap_or_default())
+            }
             Object::Slice { start, stop, step } => {
-                container(24, &mut [&**start, &**stop, &**step].into_iter())
+                let base = self.items_sizes([start, stop, step].into_iter(), depth);
+                container(24, self.scratch.get(base..).unwrap_or_default())
             }
             Object::Code(code) => {
                 let names = add(
@@ -297,27 +284,34 @@ impl Estimator {
                 );
                 let mut s = scalar(add(128, mul(4, names)), 0);
                 s.json = add(s.json, mul(4, text_len(code.qualname.as_ref())));
-                s.listing = self.listing(code);
-                for c in code.consts() {
-                    self.largest_value = self.largest_value.max(self.get(c).repr);
+                let base = self.items_sizes(code.consts().iter(), depth);
+                let consts = std::mem::take(&mut self.scratch);
+                let of_consts = consts.get(base..).unwrap_or_default();
+                s.listing = self.listing(code, of_consts);
+                for c in of_consts {
+                    self.largest_value = self.largest_value.max(c.repr);
                 }
+                self.scratch = consts;
                 s
             }
-            // Scalars returned above.
-            _ => Sizes::default(),
-        }
+            // Scalars are sized by `scalar_sizes`.
+            _ => scalar_sizes(obj).unwrap_or_default(),
+        };
+        // What this object's items pushed is no longer needed.
+        self.scratch.truncate(floor);
+        sizes
     }
 
-    /// Work replaying the insertion of `items` into a set beyond the linear
-    /// part: items with equal hashes probe past and compare with each other.
-    /// `hashing` bounds the work of hashing the items.
-    fn collisions(&mut self, items: &[Obj], hashing: u64) -> u64 {
+    /// Work replaying the insertion of `items` (of sizes `sizes`) into a
+    /// set beyond the linear part: items with equal hashes probe past and
+    /// compare with each other. `hashing` bounds the work of hashing them.
+    fn collisions(&mut self, items: &[Obj], sizes: &[Sizes], hashing: u64) -> u64 {
         if items.len() < 2 {
             return 0;
         }
         let n = len64(items.len());
         let worst = || {
-            let max_eq = items.iter().map(|o| self.get(o).eq).max().unwrap_or(0);
+            let max_eq = sizes.iter().map(|s| s.eq).max().unwrap_or(0);
             mul(mul(n, n), add(max_eq, 1))
         };
         if hashing > self.hash_work {
@@ -326,14 +320,14 @@ impl Estimator {
         self.hash_work -= hashing;
         let version = self.dialect.rules.version;
         let mut groups: FxHashMap<i64, (u64, u64)> = FxHashMap::default();
-        for item in items {
+        for (item, sizes) in items.iter().zip(sizes) {
             // An item whose hash depends on an address: no replay at all.
             let Some(hash) = pybc_repr::py_hash(item, version) else {
                 return 0;
             };
             let group = groups.entry(hash).or_insert((0, 0));
             group.0 += 1;
-            group.1 = group.1.max(self.get(item).eq);
+            group.1 = group.1.max(sizes.eq);
         }
         groups
             .values()
@@ -344,7 +338,7 @@ impl Estimator {
     }
 
     /// The listing of one code object, nested ones included.
-    fn listing(&self, code: &CodeObject) -> u64 {
+    fn listing(&self, code: &CodeObject, const_sizes: &[Sizes]) -> u64 {
         let bytes = code.code_bytes();
         let units = len64(bytes.len().div_ceil(2));
         let mut cost = mul(LINE, add(units, 16));
@@ -353,10 +347,10 @@ impl Estimator {
         // location entry can claim up to 8 code units, each becoming a
         // 64-byte `Positions` in a growing vector.
         let table = code.linetable_bytes();
+        // Branch-free, so it vectorises: entry starts have the top bit set.
         let claimed: u64 = table
             .iter()
-            .filter(|&&b| b & 0x80 != 0)
-            .map(|&b| u64::from(b & 7) + 1)
+            .map(|&b| u64::from(b >> 7) * (u64::from(b & 7) + 1))
             .sum();
         cost = add(cost, mul(128, add(len64(table.len()), claimed)));
         cost = add(cost, mul(64, len64(code.exceptiontable_bytes().len())));
@@ -381,9 +375,7 @@ impl Estimator {
         }
 
         // Constants, shown by info and JSON; nested code objects are listed.
-        let consts = code.consts();
-        for c in consts {
-            let s = self.get(c);
+        for (c, s) in code.consts().iter().zip(const_sizes) {
             cost = add(cost, add(s.json, 64));
             if matches!(**c, Object::Code(_)) {
                 cost = add(cost, add(s.listing, add(s.repr, 256)));
@@ -391,9 +383,8 @@ impl Estimator {
         }
 
         // Instruction arguments: constants and names, once per use.
-        let const_json: Vec<u64> = consts.iter().map(|c| self.get(c).json).collect();
         if !self.walk_arguments {
-            let largest = const_json.iter().copied().max().unwrap_or(0);
+            let largest = const_sizes.iter().map(|s| s.json).max().unwrap_or(0);
             return add(cost, mul(units, largest.max(mul(2, name_max))));
         }
         let table = self.dialect.table;
@@ -420,8 +411,8 @@ impl Estimator {
             let arg_cost = match base.arg_kind {
                 ArgKind::Const => usize::try_from(arg)
                     .ok()
-                    .and_then(|i| const_json.get(i))
-                    .copied()
+                    .and_then(|i| const_sizes.get(i))
+                    .map(|s| s.json)
                     .unwrap_or(0),
                 ArgKind::Name
                 | ArgKind::Global
@@ -463,18 +454,4 @@ fn scalar_sizes(obj: &Object) -> Option<Sizes> {
         }
         _ => return None,
     })
-}
-
-/// An object which holds no other (those [`scalar_sizes`] knows).
-fn is_scalar(obj: &Object) -> bool {
-    !matches!(
-        obj,
-        Object::Tuple(_)
-            | Object::List(_)
-            | Object::Dict(_)
-            | Object::Set(_)
-            | Object::FrozenSet(_)
-            | Object::Slice { .. }
-            | Object::Code(_)
-    )
 }
