@@ -99,18 +99,32 @@ pub struct Dialect {
     pub rules: DisRules,
 }
 
-/// A raw (offset, start_offset, opcode, arg) as `_unpack_opargs` yields.
+/// A raw (offset, start_offset, opcode, arg) as `_unpack_opargs` yields,
+/// kept small: there is one per instruction.
 pub(crate) struct RawOp {
     pub(crate) offset: u32,
     pub(crate) start_offset: u32,
+    /// The argument, when `has_arg`.
+    value: i64,
+    /// The argument `findlabels` sees (the print era ignores
+    /// EXTENDED_ARG), when `has_arg`.
+    label_value: i64,
     pub(crate) opcode: u8,
-    pub(crate) arg: Option<i64>,
-    /// Bytes the instruction takes (without inline caches).
-    pub(crate) size: u32,
-    /// The argument `findlabels` sees (the print era ignores EXTENDED_ARG).
-    pub(crate) label_arg: Option<i64>,
+    /// Bytes the instruction takes (without inline caches): 1, 2 or 3.
+    pub(crate) size: u8,
+    has_arg: bool,
     /// The argument came through an EXTENDED_ARG as a Python 2 long.
     pub(crate) long_arg: bool,
+}
+
+impl RawOp {
+    pub(crate) fn arg(&self) -> Option<i64> {
+        self.has_arg.then_some(self.value)
+    }
+
+    pub(crate) fn label_arg(&self) -> Option<i64> {
+        self.has_arg.then_some(self.label_value)
+    }
 }
 
 /// Python's own ints never overflow; ours stay below 2**48 (real code
@@ -144,7 +158,8 @@ fn unpack_bytes(code: &[u8], d: Dialect) -> Vec<RawOp> {
         let op = code.get(i).copied().unwrap_or(0);
         let base = d.table.base(op);
         let is_ext = extended_arg == Some(d.table.op(op).deopt);
-        let (arg, label_arg, long_arg, size) = if base.has_arg {
+        let (arg, label_arg, long_arg, size): (Option<i64>, Option<i64>, bool, u8) = if base.has_arg
+        {
             let raw = i64::from(code.get(i + 1).copied().unwrap_or(0))
                 | (i64::from(code.get(i + 2).copied().unwrap_or(0)) << 8);
             let arg = raw + extended;
@@ -164,13 +179,14 @@ fn unpack_bytes(code: &[u8], d: Dialect) -> Vec<RawOp> {
         out.push(RawOp {
             offset,
             start_offset,
+            value: arg.unwrap_or(0),
+            label_value: label_arg.unwrap_or(0),
             opcode: op,
-            arg,
             size,
-            label_arg,
+            has_arg: arg.is_some(),
             long_arg,
         });
-        i += size as usize;
+        i += usize::from(size);
     }
     out
 }
@@ -180,17 +196,14 @@ fn unpack_words(code: &[u8], d: Dialect) -> Vec<RawOp> {
     let mut out = Vec::with_capacity(code.len() / 2);
     let mut extended: i64 = 0;
     let mut extended_count: u32 = 0;
-    let mut caches = 0u8;
-    for (i, unit) in code.chunks(2).enumerate() {
-        if caches > 0 {
-            caches -= 1;
-            continue;
-        }
-        let offset = (i as u32).saturating_mul(2);
-        let op = unit.first().copied().unwrap_or(0);
-        let oparg = unit.get(1).copied().unwrap_or(0);
+    let mut at = 0usize;
+    while at < code.len() {
+        let offset = u32::try_from(at).unwrap_or(u32::MAX);
+        let op = code.get(at).copied().unwrap_or(0);
+        let oparg = code.get(at + 1).copied().unwrap_or(0);
         let base = d.table.base(op);
-        caches = base.cache_entries;
+        // Inline cache entries are no instructions: jump past them.
+        at += 2 + 2 * usize::from(base.cache_entries);
         let is_ext = extended_arg == Some(d.table.op(op).deopt);
         let arg = if base.has_arg {
             let arg = i64::from(oparg) | extended;
@@ -229,10 +242,11 @@ fn unpack_words(code: &[u8], d: Dialect) -> Vec<RawOp> {
         out.push(RawOp {
             offset,
             start_offset,
+            value: arg.unwrap_or(0),
+            label_value: arg.unwrap_or(0),
             opcode: op,
-            arg,
             size: 2,
-            label_arg: arg,
+            has_arg: arg.is_some(),
             long_arg: false,
         });
     }
@@ -240,7 +254,7 @@ fn unpack_words(code: &[u8], d: Dialect) -> Vec<RawOp> {
 }
 
 /// Where a jump instruction goes (`_get_jump_target`, `findlabels`).
-fn jump_target(d: Dialect, op: u8, arg: i64, offset: u32, size: u32) -> Option<u32> {
+fn jump_target(d: Dialect, op: u8, arg: i64, offset: u32, size: u8) -> Option<u32> {
     let base = d.table.base(op);
     let scale = i64::from(d.rules.jump_scale);
     let target = match base.jump {
@@ -428,9 +442,9 @@ impl<'c> Prepared<'c> {
         let mut labels: Vec<u32> = Vec::new();
         for r in &raw {
             let arg = if d.rules.labels_see_extended_arg {
-                r.arg
+                r.arg()
             } else {
-                r.label_arg
+                r.label_arg()
             };
             if let Some(arg) = arg {
                 if let Some(t) = jump_target(d, r.opcode, arg, r.offset, r.size) {
@@ -550,7 +564,7 @@ impl<'c> Prepared<'c> {
 
     /// Where the instruction jumps to, if it is a jump.
     pub(crate) fn jump(&self, r: &RawOp) -> Option<u32> {
-        r.arg
+        r.arg()
             .and_then(|a| jump_target(self.d, r.opcode, a, r.offset, r.size))
     }
 
@@ -736,7 +750,7 @@ impl<'c> Prepared<'c> {
             ArgKind::IsOp => int_with(out, if arg != 0 { "is not" } else { "is" }),
             ArgKind::ContainsOp => int_with(out, if arg != 0 { "not in" } else { "in" }),
             ArgKind::Nargs => {
-                let raw = r.label_arg.unwrap_or(arg);
+                let raw = r.label_arg().unwrap_or(arg);
                 let _ = write!(
                     out,
                     "{} positional, {} keyword pair",
@@ -769,7 +783,7 @@ fn line_starts(code: &CodeObject, d: Dialect, raw: &[RawOp]) -> Vec<(u32, Option
         (LineTable::SetLineno, _) => {
             for r in raw {
                 if d.table.op(r.opcode).name == "SET_LINENO" {
-                    line_starts.push((r.offset, r.arg));
+                    line_starts.push((r.offset, r.arg()));
                 }
             }
         }
@@ -846,7 +860,7 @@ impl<'c> Decoder<'c> {
             let write_const = |out: &mut String, o: &Object| out.push_str(&repr(o));
             let r = step.raw;
             let mut argrepr = String::new();
-            let argval = match r.arg {
+            let argval = match r.arg() {
                 None => ArgValue::None,
                 Some(arg) => prep.describe_arg(r, arg, &write_const, &mut argrepr, true),
             };
@@ -857,7 +871,7 @@ impl<'c> Decoder<'c> {
             Instruction {
                 opcode: r.opcode,
                 opname: step.opname,
-                arg: r.arg,
+                arg: r.arg(),
                 argval,
                 argrepr,
                 offset: r.offset,

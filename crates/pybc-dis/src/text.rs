@@ -195,20 +195,36 @@ impl<'a> TextPrinter<'a> {
                 out.push('\n');
             }
             self.write_source_line(out, step.starts_line, step.line_number);
-            let mut fields = Line::new(out);
+            // The fields of `Line`, joined by single spaces, written out
+            // directly: this is the listing's innermost loop.
+            let start = out.len();
             if lineno_width > 0 {
                 match line {
-                    Some(l) => fields.int_right(l, lineno_width),
-                    None => fields.spaces(lineno_width),
+                    Some(l) => push_int_right(out, l, lineno_width),
+                    None => push_spaces(out, lineno_width),
+                }
+                out.push(' ');
+            }
+            out.push_str("   ");
+            out.push_str(if step.label.is_some() { " >> " } else { "    " });
+            push_int_right(out, i64::from(r.offset), offset_width);
+            out.push(' ');
+            out.push_str(step.opname);
+            if let Some(arg) = r.arg() {
+                push_spaces(out, OPNAME_WIDTH.saturating_sub(text_width(step.opname)));
+                out.push(' ');
+                push_int_right(out, arg, OPARG_WIDTH);
+                let before = out.len();
+                out.push_str(" (");
+                let open = out.len();
+                prepared.describe_arg(r, arg, &write_const, out, false);
+                if out.len() == open {
+                    out.truncate(before);
+                } else {
+                    out.push(')');
                 }
             }
-            fields.str("   ");
-            fields.str(if step.label.is_some() { ">>" } else { "  " });
-            fields.int_right(i64::from(r.offset), offset_width);
-            push_op_fields(&mut fields, step.opname, r.arg, false, &mut |out, arg| {
-                prepared.describe_arg(r, arg, &write_const, out, false);
-            });
-            fields.finish();
+            finish_line(out, start);
             self.maybe_flush(out);
             if show_caches && step.cache_entries > 0 {
                 let mut offset = r.offset;
@@ -298,7 +314,7 @@ impl<'a> TextPrinter<'a> {
                 fields.glue(format_args!("  "));
             }
             fields.str("   ");
-            push_op_fields(&mut fields, step.opname, r.arg, true, &mut |out, arg| {
+            push_op_fields(&mut fields, step.opname, r.arg(), true, &mut |out, arg| {
                 prepared.describe_arg(r, arg, &write_const, out, false);
             });
             fields.finish();
@@ -532,16 +548,10 @@ impl<'a> Line<'a> {
         self.out.push_str(text);
     }
 
-    /// `f"{n:>width}"`, without going through `core::fmt`.
+    /// `f"{n:>width}"`.
     fn int_right(&mut self, n: i64, width: usize) {
         self.separate();
-        let mut digits = Digits::new();
-        let text = digits.format_bytes(n);
-        push_spaces(self.out, width.saturating_sub(text.len()));
-        // ASCII: pushed as chars, with no UTF-8 check of the digits.
-        for &b in text {
-            self.out.push(char::from(b));
-        }
+        push_int_right(self.out, n, width);
     }
 
     fn spaces(&mut self, n: usize) {
@@ -550,17 +560,31 @@ impl<'a> Line<'a> {
     }
 
     fn finish(self) {
-        // Most lines end in a visible ASCII character: nothing to strip.
-        let last = self.out.as_bytes().last().copied().unwrap_or(b' ');
-        if last.is_ascii_whitespace() || !last.is_ascii() {
-            let kept = self
-                .out
-                .get(self.start..)
-                .map_or(0, |line| line.trim_end().len());
-            self.out.truncate(self.start + kept);
-        }
-        self.out.push('\n');
+        finish_line(self.out, self.start);
     }
+}
+
+/// `f"{n:>width}"`, without going through `core::fmt`.
+fn push_int_right(out: &mut String, n: i64, width: usize) {
+    let mut digits = Digits::new();
+    let text = digits.format_bytes(n);
+    push_spaces(out, width.saturating_sub(text.len()));
+    // ASCII: pushed as chars, with no UTF-8 check of the digits.
+    for &b in text {
+        out.push(char::from(b));
+    }
+}
+
+/// Ends the line that began at `start`: trailing whitespace removed, as
+/// `dis` strips it, and a newline.
+fn finish_line(out: &mut String, start: usize) {
+    // Most lines end in a visible ASCII character: nothing to strip.
+    let last = out.as_bytes().last().copied().unwrap_or(b' ');
+    if last.is_ascii_whitespace() || !last.is_ascii() {
+        let kept = out.get(start..).map_or(0, |line| line.trim_end().len());
+        out.truncate(start + kept);
+    }
+    out.push('\n');
 }
 
 /// Decimal text of an integer, built on the stack two digits at a time.
@@ -635,17 +659,23 @@ fn text_width(text: &str) -> usize {
 }
 
 fn push_spaces(out: &mut String, n: usize) {
-    const SPACES: &str = "                                ";
-    if n <= SPACES.len() {
-        // Padding is a few spaces: copying a fixed 32 (inlined, no call)
-        // and dropping the excess beats both a loop and a sized copy.
-        let end = out.len() + n;
-        out.push_str(SPACES);
-        out.truncate(end);
-    } else {
-        for _ in 0..n {
-            out.push(' ');
-        }
+    // Padding is a few spaces: pushed as fixed-size pieces (copies the
+    // compiler inlines), neither calling `memcpy` for a sized copy nor
+    // truncating an over-long one (which reads back what was just written).
+    for _ in 0..n / 16 {
+        out.push_str("                ");
+    }
+    if n & 8 != 0 {
+        out.push_str("        ");
+    }
+    if n & 4 != 0 {
+        out.push_str("    ");
+    }
+    if n & 2 != 0 {
+        out.push_str("  ");
+    }
+    if n & 1 != 0 {
+        out.push(' ');
     }
 }
 

@@ -388,18 +388,15 @@ impl Estimator {
             return add(cost, mul(units, largest.max(mul(2, name_max))));
         }
         let table = self.dialect.table;
-        let mut caches = 0u8;
         let mut extended: u64 = 0;
-        for unit in bytes.chunks(2) {
-            if caches > 0 {
-                caches -= 1;
-                continue;
-            }
-            let op = unit.first().copied().unwrap_or(0);
-            let arg = extended | u64::from(unit.get(1).copied().unwrap_or(0));
+        let mut at = 0usize;
+        while at < bytes.len() {
+            let op = bytes.get(at).copied().unwrap_or(0);
+            let arg = extended | u64::from(bytes.get(at + 1).copied().unwrap_or(0));
             let info = table.op(op);
             let base = table.base(op);
-            caches = base.cache_entries;
+            // Past the instruction and its inline cache entries.
+            at += 2 + 2 * usize::from(base.cache_entries);
             extended = if info.deopt == table.extended_arg {
                 (arg << 8) & ((1 << 48) - 1)
             } else {
