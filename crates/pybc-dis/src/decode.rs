@@ -115,6 +115,10 @@ pub(crate) struct RawOp {
     has_arg: bool,
     /// The argument came through an EXTENDED_ARG as a Python 2 long.
     pub(crate) long_arg: bool,
+    /// Inline cache entries after the instruction (3.11+).
+    pub(crate) cache_entries: u8,
+    /// How the argument gives a jump target, if it does.
+    jump: Jump,
 }
 
 impl RawOp {
@@ -185,6 +189,8 @@ fn unpack_bytes(code: &[u8], d: Dialect) -> Vec<RawOp> {
             size,
             has_arg: arg.is_some(),
             long_arg,
+            cache_entries: base.cache_entries,
+            jump: base.jump,
         });
         i += usize::from(size);
     }
@@ -248,28 +254,26 @@ fn unpack_words(code: &[u8], d: Dialect) -> Vec<RawOp> {
             size: 2,
             has_arg: arg.is_some(),
             long_arg: false,
+            cache_entries: base.cache_entries,
+            jump: base.jump,
         });
     }
     out
 }
 
-/// Where a jump instruction goes (`_get_jump_target`, `findlabels`).
-fn jump_target(d: Dialect, op: u8, arg: i64, offset: u32, size: u8) -> Option<u32> {
-    let base = d.table.base(op);
+/// Where a jump instruction with argument `arg` goes (`_get_jump_target`,
+/// `findlabels`).
+fn jump_target(d: Dialect, r: &RawOp, arg: i64) -> Option<u32> {
     let scale = i64::from(d.rules.jump_scale);
-    let target = match base.jump {
+    let target = match r.jump {
         Jump::None => return None,
         Jump::Absolute => arg.checked_mul(scale)?,
         Jump::Forward | Jump::Backward => {
-            let signed = if base.jump == Jump::Backward {
-                -arg
-            } else {
-                arg
-            };
-            i64::from(offset)
-                + i64::from(size)
+            let signed = if r.jump == Jump::Backward { -arg } else { arg };
+            i64::from(r.offset)
+                + i64::from(r.size)
                 + signed.checked_mul(scale)?
-                + 2 * i64::from(base.cache_entries)
+                + 2 * i64::from(r.cache_entries)
         }
     };
     u32::try_from(target).ok()
@@ -447,7 +451,7 @@ impl<'c> Prepared<'c> {
                 r.label_arg()
             };
             if let Some(arg) = arg {
-                if let Some(t) = jump_target(d, r.opcode, arg, r.offset, r.size) {
+                if let Some(t) = jump_target(d, r, arg) {
                     labels.push(t);
                 }
             }
@@ -524,7 +528,7 @@ impl<'c> Prepared<'c> {
                 starts_line: start.is_some(),
                 line_number,
                 label,
-                cache_entries: self.d.table.base(r.opcode).cache_entries,
+                cache_entries: r.cache_entries,
             }
         })
     }
@@ -564,8 +568,7 @@ impl<'c> Prepared<'c> {
 
     /// Where the instruction jumps to, if it is a jump.
     pub(crate) fn jump(&self, r: &RawOp) -> Option<u32> {
-        r.arg()
-            .and_then(|a| jump_target(self.d, r.opcode, a, r.offset, r.size))
+        r.arg().and_then(|a| jump_target(self.d, r, a))
     }
 
     /// Writes `argrepr` of an instruction with argument `arg` into `out`,
@@ -665,7 +668,7 @@ impl<'c> Prepared<'c> {
                     ArgValue::None
                 }
             }
-            ArgKind::Jump => match jump_target(d, r.opcode, arg, r.offset, r.size) {
+            ArgKind::Jump => match jump_target(d, r, arg) {
                 Some(target) => {
                     match d.rules.layout {
                         Layout::Print(style) if style.long_suffix && r.long_arg => {

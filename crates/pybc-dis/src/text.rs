@@ -211,7 +211,8 @@ impl<'a> TextPrinter<'a> {
             out.push(' ');
             out.push_str(step.opname);
             if let Some(arg) = r.arg() {
-                push_spaces(out, OPNAME_WIDTH.saturating_sub(text_width(step.opname)));
+                // Opcode names are ASCII (a test of the tables checks it).
+                push_spaces(out, OPNAME_WIDTH.saturating_sub(step.opname.len()));
                 out.push(' ');
                 push_int_right(out, arg, OPARG_WIDTH);
                 let before = out.len();
@@ -480,7 +481,7 @@ fn push_op_fields(
     if let Some(arg) = arg {
         // 3.13+ lets a long opname eat into the argument column.
         let excess = if overflow {
-            text_width(opname).saturating_sub(OPNAME_WIDTH)
+            opname.len().saturating_sub(OPNAME_WIDTH)
         } else {
             0
         };
@@ -564,8 +565,59 @@ impl<'a> Line<'a> {
     }
 }
 
+/// Numbers below this are taken from [`PADDED_SMALL`].
+const SMALL: usize = 10_000;
+
+/// Every number below [`SMALL`], right-aligned in 4 columns, one after
+/// the other (`"   0   1 … 9999"`): offsets, arguments and line numbers
+/// are nearly all below it, and copying 4 bytes beats converting.
+const PADDED_SMALL: &str = match std::str::from_utf8(&padded_small()) {
+    Ok(text) => text,
+    Err(_) => panic!("the table is ASCII"),
+};
+
+// Evaluated at compile time: an index out of range fails the build.
+#[allow(clippy::indexing_slicing)]
+const fn padded_small() -> [u8; 4 * SMALL] {
+    let mut table = [b' '; 4 * SMALL];
+    let mut n = 0;
+    while n < SMALL {
+        let mut rest = n;
+        let mut at = 4 * n + 3;
+        loop {
+            table[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+            at -= 1;
+        }
+        n += 1;
+    }
+    table
+}
+
 /// `f"{n:>width}"`, without going through `core::fmt`.
 fn push_int_right(out: &mut String, n: i64, width: usize) {
+    if let Some(small) = usize::try_from(n).ok().filter(|&n| n < SMALL) {
+        let padded = PADDED_SMALL
+            .get(4 * small..4 * small + 4)
+            .unwrap_or_default();
+        if width >= 4 {
+            push_spaces(out, width - 4);
+            out.push_str(padded);
+        } else {
+            // Narrower than 4: only the table's padding beyond `width` goes.
+            let digits = padded.trim_start();
+            let field = padded.get(4 - width..).unwrap_or_default();
+            out.push_str(if digits.len() > field.len() {
+                digits
+            } else {
+                field
+            });
+        }
+        return;
+    }
     let mut digits = Digits::new();
     let text = digits.format_bytes(n);
     push_spaces(out, width.saturating_sub(text.len()));
@@ -730,6 +782,20 @@ fn positions_width(positions: &[Positions]) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn right_aligned_numbers_match_rust_formatting() {
+        let numbers = [
+            0i64, 5, 9, 10, 99, 100, 999, 1000, 9998, 9999, 10_000, 123_456, -1, -42,
+        ];
+        for n in numbers.into_iter().chain(0..1100) {
+            for width in 0..8 {
+                let mut out = String::from("x");
+                super::push_int_right(&mut out, n, width);
+                assert_eq!(out, format!("x{n:>width$}"), "{n} in {width}");
+            }
+        }
+    }
+
     #[test]
     fn digits_match_rust_formatting() {
         for n in [

@@ -19,6 +19,16 @@ fn shortest_digits(x: f64) -> (String, i32) {
 /// the candidate with an even last digit.
 fn break_tie(x: f64, digits: String) -> String {
     let n = digits.len();
+    // A tie needs an exact expansion of n + 1 digits ending in 5, which
+    // rounded to n + 2 digits ends in "50" (exactly, no rounding). Most
+    // values fail this cheap test and skip the 767-digit expansion.
+    let rounded = format!("{x:.*e}", n + 1);
+    if !rounded
+        .split_once('e')
+        .is_some_and(|(m, _)| m.ends_with("50"))
+    {
+        return digits;
+    }
     // The exact decimal expansion of a double has at most 767 significant
     // digits, so this is exact.
     let exact = format!("{x:.767e}");

@@ -175,6 +175,8 @@ mod tests {
                 assert_eq!(table.op(table.extended_arg).name, "EXTENDED_ARG");
             }
             for op in table.ops.iter() {
+                // Printers pad names by their length in bytes.
+                assert!(op.name.is_ascii(), "{version} {}", op.name);
                 let cached: u8 = op.cache_format.iter().map(|(_, n)| n).sum();
                 let base = table.op(op.deopt);
                 assert!(
