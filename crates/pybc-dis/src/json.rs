@@ -4,12 +4,12 @@
 //! The JSON shape is specified by `schema/pybc.schema.json` at the
 //! repository root; its `schema` field names the version of that shape.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use pybc_model::{CodeObject, Object};
 
-use crate::decode::{decode, ArgValue, CacheField, Decoder, Dialect, ExceptionEntry, Instruction};
+use crate::decode::{ArgValue, CacheField, Decoder, Dialect, ExceptionEntry, Instruction};
 use crate::info::{pretty_flags, variable_lists};
 use crate::linetable::{co_lines, Positions};
 use crate::text::{CodeAddresses, TextOptions, TextPrinter};
@@ -18,7 +18,8 @@ use crate::text::{CodeAddresses, TextOptions, TextPrinter};
 pub const SCHEMA_ID: &str = "pybc/1";
 
 /// One code object and its instructions.
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
 pub struct JsonCode {
     pub name: String,
     pub qualname: String,
@@ -164,10 +165,6 @@ fn positions_value(p: &Positions) -> Value {
     })
 }
 
-fn instruction_value(i: &Instruction, repr: &dyn Fn(&Object) -> String) -> Value {
-    serde_json::to_value(InstructionJson { i, repr }).unwrap_or(Value::Null)
-}
-
 /// One instruction's JSON (borrowed, or made on the fly by a [`Decoder`]),
 /// produced while it is serialized (its constant, if any, through
 /// [`ConstJson`]).
@@ -218,61 +215,23 @@ impl<I: std::borrow::Borrow<Instruction>> Serialize for InstructionJson<'_, I> {
     }
 }
 
-/// Builds the JSON view of `code` (and, if `nested`, of its children).
+/// Builds the typed JSON view of `code` (and, if `nested`, of its
+/// children): what [`CodeJsonStream`] writes, read back.
 pub fn code_json(
     code: &CodeObject,
     dialect: Dialect,
     addresses: &CodeAddresses,
     parent_path: &[String],
     nested: bool,
-) -> JsonCode {
-    let printer = TextPrinter::new(dialect, TextOptions::default(), addresses);
-    let repr = |o: &Object| printer.repr(o);
-    let listing = decode(code, dialect, &repr);
-    let head = CodeHead::new(code, dialect, parent_path);
-    let path = head.path.clone();
-    let children = nested.then(|| {
-        code.consts()
-            .iter()
-            .filter_map(|c| match &**c {
-                Object::Code(inner) if path.len() < crate::MAX_CODE_NESTING => {
-                    Some(code_json(inner, dialect, addresses, &path, true))
-                }
-                _ => None,
-            })
-            .collect()
-    });
-    JsonCode {
-        name: head.name,
-        qualname: head.qualname,
-        path: head.path,
-        filename: head.filename,
-        firstlineno: head.firstlineno,
-        argcount: code.argcount,
-        posonlyargcount: code.posonlyargcount,
-        kwonlyargcount: code.kwonlyargcount,
-        nlocals: head.nlocals,
-        stacksize: code.stacksize,
-        flags: code.flags,
-        flag_names: head.flag_names,
-        names: head.names,
-        varnames: head.varnames,
-        cellvars: head.cellvars,
-        freevars: head.freevars,
-        consts: code
-            .consts()
-            .iter()
-            .map(|c| const_value(c, &repr))
-            .collect(),
-        lines: head.lines,
-        exception_table: exception_table_values(&listing.exception_entries),
-        instructions: listing
-            .instructions
-            .iter()
-            .map(|i| instruction_value(i, &repr))
-            .collect(),
-        children,
-    }
+) -> Result<JsonCode, serde_json::Error> {
+    let stream = CodeJsonStream {
+        code,
+        dialect,
+        addresses,
+        parent_path: parent_path.to_vec(),
+        nested,
+    };
+    serde_json::from_value(serde_json::to_value(&stream)?)
 }
 
 /// The fields of [`JsonCode`] that come before its instructions.
