@@ -7,7 +7,9 @@ use pybc_model::{CodeObject, Obj, Object};
 use pybc_versions::opcodes::{ArgKind, Jump, OpcodeTable};
 use pybc_versions::rules::{CacheText, CodeUnit, DisRules, Layout, LineTable, NullNote};
 
-use crate::linetable::{co_lines, co_positions, lnotab_line_starts, lnotab_walk_starts, Positions};
+use crate::linetable::{
+    co_positions, line_ranges, lnotab_line_starts, lnotab_walk_starts, Positions,
+};
 
 /// One entry of a 3.11+ exception table.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -119,6 +121,8 @@ pub(crate) struct RawOp {
     pub(crate) cache_entries: u8,
     /// How the argument gives a jump target, if it does.
     jump: Jump,
+    /// What the argument means.
+    arg_kind: ArgKind,
 }
 
 impl RawOp {
@@ -191,6 +195,7 @@ fn unpack_bytes(code: &[u8], d: Dialect) -> Vec<RawOp> {
             long_arg,
             cache_entries: base.cache_entries,
             jump: base.jump,
+            arg_kind: base.arg_kind,
         });
         i += usize::from(size);
     }
@@ -256,6 +261,7 @@ fn unpack_words(code: &[u8], d: Dialect) -> Vec<RawOp> {
             long_arg: false,
             cache_entries: base.cache_entries,
             jump: base.jump,
+            arg_kind: base.arg_kind,
         });
     }
     out
@@ -584,7 +590,6 @@ impl<'c> Prepared<'c> {
     ) -> ArgValue {
         let d = self.d;
         let t = d.table;
-        let base = t.base(r.opcode);
         let names = &self.names;
         let pick = |list: &'static [&'static str], i: i64| -> &'static str {
             usize::try_from(i)
@@ -632,7 +637,7 @@ impl<'c> Prepared<'c> {
             out.push_str(s);
             ArgValue::Int(arg)
         };
-        match base.arg_kind {
+        match r.arg_kind {
             ArgKind::None | ArgKind::Plain => ArgValue::Int(arg),
             ArgKind::Const => match usize::try_from(arg).ok().and_then(|i| self.consts.get(i)) {
                 Some(obj) => {
@@ -678,12 +683,13 @@ impl<'c> Prepared<'c> {
                             let _ = write!(out, "to {target}");
                         }
                         Layout::Labels => {
-                            let preposition =
-                                if d.rules.end_async_for_from && base.name == "END_ASYNC_FOR" {
-                                    "from"
-                                } else {
-                                    "to"
-                                };
+                            let preposition = if d.rules.end_async_for_from
+                                && t.base(r.opcode).name == "END_ASYNC_FOR"
+                            {
+                                "from"
+                            } else {
+                                "to"
+                            };
                             let label = label_at(&self.labels, target).unwrap_or(0);
                             let _ = write!(out, "{preposition} L{label}");
                         }
@@ -790,21 +796,21 @@ fn line_starts(code: &CodeObject, d: Dialect, raw: &[RawOp]) -> Vec<(u32, Option
                 }
             }
         }
-        (_, Layout::Labels) => {
+        (format, Layout::Labels) => {
             let mut last: Option<Option<i64>> = None;
-            for r in &co_lines(code, d.rules.line_table) {
-                if last != Some(r.line) {
-                    last = Some(r.line);
-                    line_starts.push((r.start, r.line));
+            for (start, line) in line_ranges(code, format) {
+                if last != Some(line) {
+                    last = Some(line);
+                    line_starts.push((start, line));
                 }
             }
         }
-        (_, Layout::Offsets | Layout::Print(_)) => {
+        (format, Layout::Offsets | Layout::Print(_)) => {
             let mut last: Option<i64> = None;
-            for r in &co_lines(code, d.rules.line_table) {
-                if r.line.is_some() && r.line != last {
-                    last = r.line;
-                    line_starts.push((r.start, r.line));
+            for (start, line) in line_ranges(code, format) {
+                if line.is_some() && line != last {
+                    last = line;
+                    line_starts.push((start, line));
                 }
             }
         }

@@ -147,22 +147,44 @@ fn location_entries(table: &[u8]) -> impl Iterator<Item = LocationEntry> + '_ {
     })
 }
 
-/// The line information of each 3.11+ location entry, without its
-/// columns: (code units, line delta, whether it has no line).
-fn location_lines(table: &[u8]) -> impl Iterator<Item = (u32, i64, bool)> + '_ {
+/// Each 3.11+ location entry as `co_lines()` reads it (columns skipped):
+/// its code units, start offset, end offset and line (`None`: no line).
+fn location_lines(code: &CodeObject) -> impl Iterator<Item = LineRange> + '_ {
     let mut bytes = Bytes {
-        data: table,
+        data: code.linetable_bytes(),
         pos: 0,
     };
+    let mut line = i64::from(code.firstlineno as i32);
+    let mut end = 0u32;
     std::iter::from_fn(move || {
-        let (code, units) = bytes.entry_start()?;
-        Some(match code {
-            15 => (units, 0, true),
-            13 | 14 => (units, bytes.signed_varint(), false),
-            10..=12 => (units, i64::from(code) - 10, false),
-            _ => (units, 0, false),
+        let (kind, units) = bytes.entry_start()?;
+        let (delta, has_line) = match kind {
+            15 => (0, false),
+            13 | 14 => (bytes.signed_varint(), true),
+            10..=12 => (i64::from(kind) - 10, true),
+            _ => (0, true),
+        };
+        line += delta;
+        let start = end;
+        end = end.saturating_add(units * 2);
+        Some(LineRange {
+            start,
+            end,
+            line: has_line.then_some(line),
         })
     })
+}
+
+/// Each range of `co_lines()`, as (start offset, line); consecutive
+/// ranges may share a line (3.11+ entries are not merged here).
+pub fn line_ranges(
+    code: &CodeObject,
+    format: LineTable,
+) -> Box<dyn Iterator<Item = (u32, Option<i64>)> + '_> {
+    match format {
+        LineTable::Locations => Box::new(location_lines(code).map(|r| (r.start, r.line))),
+        other => Box::new(co_lines(code, other).into_iter().map(|r| (r.start, r.line))),
+    }
 }
 
 /// `code.co_lines()`.
@@ -173,20 +195,10 @@ pub fn co_lines(code: &CodeObject, format: LineTable) -> Vec<LineRange> {
         LineTable::Locations => {
             // Consecutive entries with the same line are merged.
             let mut out: Vec<LineRange> = Vec::new();
-            let mut line = first;
-            let mut end = 0u32;
-            for (units, line_delta, no_line) in location_lines(table) {
-                line += line_delta;
-                let this = if no_line { None } else { Some(line) };
-                let start = end;
-                end = end.saturating_add(units * 2);
+            for range in location_lines(code) {
                 match out.last_mut() {
-                    Some(last) if last.line == this => last.end = end,
-                    _ => out.push(LineRange {
-                        start,
-                        end,
-                        line: this,
-                    }),
+                    Some(last) if last.line == range.line => last.end = range.end,
+                    _ => out.push(range),
                 }
             }
             out

@@ -94,9 +94,7 @@ fn write_repr(
         } else {
             "<class 'StopIteration'>"
         }),
-        Object::Int(PyInt::Small(v)) => {
-            let _ = write!(out, "{v}");
-        }
+        Object::Int(PyInt::Small(v)) => push_decimal(out, *v),
         Object::Int(i) => {
             out.push_str(&i.to_decimal());
             if py2 && i.to_i64().is_none() {
@@ -185,6 +183,31 @@ fn write_repr(
     }
 }
 
+/// The decimal text of `v`, without going through `core::fmt` (small
+/// integer constants are everywhere).
+fn push_decimal(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    let mut rest = v.unsigned_abs();
+    let mut digits = [b'0'; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    // ASCII digits: pushed as chars, with no UTF-8 check.
+    for &d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
+}
+
 /// `repr(code)`: `<code object NAME at 0xADDR, file "FILENAME", line N>`.
 ///
 /// A first line number of 0 prints as -1 (every version from 2.7 to 3.13);
@@ -252,6 +275,15 @@ pub fn py_hash(obj: &Object, version: PyVersion) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_match_rust_formatting() {
+        for v in [0i64, 1, 9, 10, 255, -1, -10, 1 << 40, i64::MAX, i64::MIN] {
+            let mut out = String::new();
+            super::push_decimal(&mut out, v);
+            assert_eq!(out, v.to_string());
+        }
+    }
+
     use super::*;
     use pybc_model::{PyInt, PyStr};
     use std::sync::Arc;
