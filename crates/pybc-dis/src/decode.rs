@@ -7,6 +7,7 @@ use pybc_model::{CodeObject, Obj, Object};
 use pybc_versions::opcodes::{ArgKind, Jump, OpcodeTable};
 use pybc_versions::rules::{CacheText, CodeUnit, DisRules, Layout, LineTable, NullNote};
 
+use crate::columns::push_int_right;
 use crate::linetable::{
     co_positions, line_ranges, lnotab_line_starts, lnotab_walk_starts, Positions,
 };
@@ -677,10 +678,13 @@ impl<'c> Prepared<'c> {
                 Some(target) => {
                     match d.rules.layout {
                         Layout::Print(style) if style.long_suffix && r.long_arg => {
-                            let _ = write!(out, "to {target}L");
+                            out.push_str("to ");
+                            push_int_right(out, i64::from(target), 0);
+                            out.push('L');
                         }
                         Layout::Offsets | Layout::Print(_) => {
-                            let _ = write!(out, "to {target}");
+                            out.push_str("to ");
+                            push_int_right(out, i64::from(target), 0);
                         }
                         Layout::Labels => {
                             let preposition = if d.rules.end_async_for_from
@@ -691,7 +695,9 @@ impl<'c> Prepared<'c> {
                                 "to"
                             };
                             let label = label_at(&self.labels, target).unwrap_or(0);
-                            let _ = write!(out, "{preposition} L{label}");
+                            out.push_str(preposition);
+                            out.push_str(" L");
+                            push_int_right(out, i64::from(label), 0);
                         }
                     }
                     ArgValue::Target(target)

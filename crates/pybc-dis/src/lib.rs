@@ -5,6 +5,7 @@
 //! matching CPython's `dis.dis` does. Version differences come from
 //! `pybc_versions` (opcode tables and declared format rules).
 
+mod columns;
 mod decode;
 pub mod info;
 pub mod json;
