@@ -9,7 +9,8 @@ use pybc_versions::rules::{CacheText, CodeUnit, DisRules, Layout, LineTable, Nul
 
 use crate::columns::push_int_right;
 use crate::linetable::{
-    co_positions, line_ranges, lnotab_line_starts, lnotab_walk_starts, Positions,
+    co_lines, co_positions, lnotab_line_starts, lnotab_walk_starts, location_ranges, LineRange,
+    Positions,
 };
 
 /// One entry of a 3.11+ exception table.
@@ -802,26 +803,32 @@ fn line_starts(code: &CodeObject, d: Dialect, raw: &[RawOp]) -> Vec<(u32, Option
                 }
             }
         }
-        (format, Layout::Labels) => {
-            let mut last: Option<Option<i64>> = None;
-            for (start, line) in line_ranges(code, format) {
-                if last != Some(line) {
-                    last = Some(line);
-                    line_starts.push((start, line));
-                }
-            }
+        (LineTable::Locations, layout) => {
+            line_starts = starts_of(location_ranges(code), layout);
         }
-        (format, Layout::Offsets | Layout::Print(_)) => {
-            let mut last: Option<i64> = None;
-            for (start, line) in line_ranges(code, format) {
-                if line.is_some() && line != last {
-                    last = line;
-                    line_starts.push((start, line));
-                }
-            }
+        (format, layout) => {
+            line_starts = starts_of(co_lines(code, format).into_iter(), layout);
         }
     }
     line_starts
+}
+
+/// `dict(findlinestarts(co))` from the ranges of `co_lines()`: where the
+/// line changes (3.13+ also where it becomes `None`).
+fn starts_of(ranges: impl Iterator<Item = LineRange>, layout: Layout) -> Vec<(u32, Option<i64>)> {
+    let mut starts = Vec::new();
+    let mut last: Option<Option<i64>> = None;
+    for range in ranges {
+        let keep = match layout {
+            Layout::Labels => last != Some(range.line),
+            Layout::Offsets | Layout::Print(_) => range.line.is_some() && Some(range.line) != last,
+        };
+        if keep {
+            last = Some(range.line);
+            starts.push((range.start, range.line));
+        }
+    }
+    starts
 }
 
 /// Decodes a code object's instructions the way that version's `dis` does.

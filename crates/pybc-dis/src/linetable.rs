@@ -149,7 +149,7 @@ fn location_entries(table: &[u8]) -> impl Iterator<Item = LocationEntry> + '_ {
 
 /// Each 3.11+ location entry as `co_lines()` reads it (columns skipped):
 /// its code units, start offset, end offset and line (`None`: no line).
-fn location_lines(code: &CodeObject) -> impl Iterator<Item = LineRange> + '_ {
+pub(crate) fn location_ranges(code: &CodeObject) -> impl Iterator<Item = LineRange> + '_ {
     let mut bytes = Bytes {
         data: code.linetable_bytes(),
         pos: 0,
@@ -175,18 +175,6 @@ fn location_lines(code: &CodeObject) -> impl Iterator<Item = LineRange> + '_ {
     })
 }
 
-/// Each range of `co_lines()`, as (start offset, line); consecutive
-/// ranges may share a line (3.11+ entries are not merged here).
-pub fn line_ranges(
-    code: &CodeObject,
-    format: LineTable,
-) -> Box<dyn Iterator<Item = (u32, Option<i64>)> + '_> {
-    match format {
-        LineTable::Locations => Box::new(location_lines(code).map(|r| (r.start, r.line))),
-        other => Box::new(co_lines(code, other).into_iter().map(|r| (r.start, r.line))),
-    }
-}
-
 /// `code.co_lines()`.
 pub fn co_lines(code: &CodeObject, format: LineTable) -> Vec<LineRange> {
     let table = code.linetable_bytes();
@@ -195,7 +183,7 @@ pub fn co_lines(code: &CodeObject, format: LineTable) -> Vec<LineRange> {
         LineTable::Locations => {
             // Consecutive entries with the same line are merged.
             let mut out: Vec<LineRange> = Vec::new();
-            for range in location_lines(code) {
+            for range in location_ranges(code) {
                 match out.last_mut() {
                     Some(last) if last.line == range.line => last.end = range.end,
                     _ => out.push(range),

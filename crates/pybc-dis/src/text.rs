@@ -13,6 +13,8 @@ use crate::linetable::Positions;
 
 const OPNAME_WIDTH: usize = 20;
 const OPARG_WIDTH: usize = 5;
+/// Arguments below this fit in [`OPARG_WIDTH`] columns.
+const SHORT_ARG: i64 = 100_000;
 const NO_LINENO: &str = "  --";
 
 /// `dis` options that change the listing.
@@ -188,6 +190,12 @@ impl<'a> TextPrinter<'a> {
         } else {
             4
         };
+        // Offsets below this fill their column (only odd-length code can
+        // go past the last even offset).
+        let offset_limit = u32::try_from(offset_width)
+            .ok()
+            .and_then(|w| 10i64.checked_pow(w))
+            .unwrap_or(i64::MAX);
         let show_caches = self.options.show_caches && self.dialect.rules.exception_table;
         let write_const = |out: &mut String, o: &Object| self.write_repr(out, o);
         for step in prepared.steps() {
@@ -198,25 +206,44 @@ impl<'a> TextPrinter<'a> {
             }
             self.write_source_line(out, step.starts_line, step.line_number);
             // The fields of `Line`, joined by single spaces, written out
-            // directly: this is the listing's innermost loop.
+            // directly: this is the listing's innermost loop. A run of
+            // blanks is written as the padding of the number after it.
             let start = out.len();
+            let mut blanks = 0;
             if lineno_width > 0 {
                 match line {
                     Some(l) => push_int_right(out, l, lineno_width),
-                    None => push_spaces(out, lineno_width),
+                    None => blanks += lineno_width,
                 }
-                out.push(' ');
+                blanks += 1;
             }
-            out.push_str("   ");
-            out.push_str(if step.label.is_some() { " >> " } else { "    " });
-            push_int_right(out, i64::from(r.offset), offset_width);
+            // "   " and the separators around the marker.
+            blanks += 4;
+            if step.label.is_some() {
+                push_spaces(out, blanks);
+                out.push_str(">>");
+                blanks = 1;
+            } else {
+                blanks += 3;
+            }
+            let offset = i64::from(r.offset);
+            if offset < offset_limit {
+                push_int_right(out, offset, blanks + offset_width);
+            } else {
+                push_spaces(out, blanks);
+                push_int_right(out, offset, offset_width);
+            }
             out.push(' ');
             out.push_str(step.opname);
             if let Some(arg) = r.arg() {
                 // Opcode names are ASCII (a test of the tables checks it).
-                push_spaces(out, OPNAME_WIDTH.saturating_sub(step.opname.len()));
-                out.push(' ');
-                push_int_right(out, arg, OPARG_WIDTH);
+                let blanks = OPNAME_WIDTH.saturating_sub(step.opname.len()) + 1;
+                if (0..SHORT_ARG).contains(&arg) {
+                    push_int_right(out, arg, blanks + OPARG_WIDTH);
+                } else {
+                    push_spaces(out, blanks);
+                    push_int_right(out, arg, OPARG_WIDTH);
+                }
                 let before = out.len();
                 out.push_str(" (");
                 let open = out.len();
