@@ -342,13 +342,15 @@ impl<'a> TextPrinter<'a> {
                     // "L{l}:" right-aligned in label_width.
                     let digits = decimal_len(u64::from(l));
                     fields.spaces(label_width.saturating_sub(digits + 2));
-                    fields.glue(format_args!("L{l}:"));
+                    fields.glue("L");
+                    push_int_right(fields.out, i64::from(l), 0);
+                    fields.glue(":");
                 }
                 None => fields.spaces(label_width),
             }
             if offset_width > 0 {
                 fields.int_right(i64::from(r.offset), offset_width);
-                fields.glue(format_args!("  "));
+                fields.glue("  ");
             }
             fields.str("   ");
             push_op_fields(&mut fields, step.opname, r.arg(), true, &mut |out, arg| {
@@ -409,7 +411,7 @@ impl<'a> TextPrinter<'a> {
                 fields.spaces(label_width);
                 if offset_width > 0 {
                     fields.int_right(i64::from(offset), offset_width);
-                    fields.glue(format_args!("  "));
+                    fields.glue("  ");
                 }
                 fields.str("   ");
                 push_op_fields(&mut fields, "CACHE", Some(0), true, &mut |out, _| {
@@ -513,7 +515,10 @@ fn push_op_fields(
     overflow: bool,
     argrepr: &mut dyn FnMut(&mut String, i64),
 ) {
-    fields.str_left(opname, OPNAME_WIDTH);
+    // Opcode names are ASCII (a test of the tables checks it): padded by
+    // their length in bytes.
+    fields.str(opname);
+    push_spaces(fields.out, OPNAME_WIDTH.saturating_sub(opname.len()));
     if let Some(arg) = arg {
         // 3.13+ lets a long opname eat into the argument column.
         let excess = if overflow {
@@ -567,8 +572,8 @@ impl<'a> Line<'a> {
     }
 
     /// Continues the current field (no separator).
-    fn glue(&mut self, more: std::fmt::Arguments<'_>) {
-        let _ = self.out.write_fmt(more);
+    fn glue(&mut self, more: &str) {
+        self.out.push_str(more);
     }
 
     /// `f"{text:<width}"`.
