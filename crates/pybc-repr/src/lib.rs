@@ -23,8 +23,6 @@
 //! - Dicts print in marshal order (right for 3.6+; dict constants do not
 //!   occur in code objects).
 
-use std::fmt::Write;
-
 use pybc_model::{CodeObject, Obj, Object, PyInt};
 use pybc_versions::rules::{float_repr_precision, octal_string_escapes};
 use pybc_versions::PyVersion;
@@ -208,6 +206,30 @@ fn push_decimal(out: &mut String, v: i64) {
     }
 }
 
+/// The lower-case hexadecimal digits of `v`, without going through
+/// `core::fmt`.
+fn push_hex(out: &mut String, v: u64) {
+    let mut digits = [b'0'; 16];
+    let mut at = digits.len();
+    let mut rest = v;
+    loop {
+        at -= 1;
+        if let (Some(d), Some(&hex)) = (
+            digits.get_mut(at),
+            b"0123456789abcdef".get((rest & 15) as usize),
+        ) {
+            *d = hex;
+        }
+        rest >>= 4;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
+}
+
 /// `repr(code)`: `<code object NAME at 0xADDR, file "FILENAME", line N>`.
 ///
 /// A first line number of 0 prints as -1 (every version from 2.7 to 3.13);
@@ -239,7 +261,9 @@ fn write_repr_code(out: &mut String, code: &CodeObject, version: PyVersion, addr
     if !field(out, &code.name, 100) && py2 {
         out.push_str("???");
     }
-    let _ = write!(out, " at 0x{addr:x}, file ");
+    out.push_str(" at 0x");
+    push_hex(out, addr);
+    out.push_str(", file ");
     let mark = out.len();
     out.push('"');
     if field(out, &code.filename, 300) {
@@ -248,7 +272,9 @@ fn write_repr_code(out: &mut String, code: &CodeObject, version: PyVersion, addr
         out.truncate(mark);
         out.push_str("???");
     }
-    let _ = write!(out, ", line {lineno}>");
+    out.push_str(", line ");
+    push_decimal(out, lineno);
+    out.push('>');
 }
 
 /// The iteration order of a set or frozenset that marshal built by adding
@@ -275,6 +301,15 @@ pub fn py_hash(obj: &Object, version: PyVersion) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hex_matches_rust_formatting() {
+        for v in [0u64, 1, 15, 16, 0x10000, 0xdead_beef, u64::MAX] {
+            let mut out = String::new();
+            super::push_hex(&mut out, v);
+            assert_eq!(out, format!("{v:x}"));
+        }
+    }
+
     #[test]
     fn decimals_match_rust_formatting() {
         for v in [0i64, 1, 9, 10, 255, -1, -10, 1 << 40, i64::MAX, i64::MIN] {
