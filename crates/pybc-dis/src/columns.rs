@@ -55,12 +55,14 @@ pub(crate) fn push_int_right(out: &mut String, n: i64, width: usize) {
         }
         return;
     }
-    let mut digits = Digits::new();
-    let text = digits.format_bytes(n);
-    push_spaces(out, width.saturating_sub(text.len()));
-    // ASCII: pushed as chars, with no UTF-8 check of the digits.
-    for &b in text {
-        out.push(char::from(b));
+    // Rare (large or negative): the digits, then the padding before them.
+    let start = out.len();
+    pybc_repr::push_decimal(out, n);
+    let len = out.len() - start;
+    if len < width {
+        let mut padding = String::new();
+        push_spaces(&mut padding, width - len);
+        out.insert_str(start, &padding);
     }
 }
 
@@ -85,68 +87,6 @@ pub(crate) fn push_spaces(out: &mut String, n: usize) {
     }
 }
 
-/// Decimal text of an integer, built on the stack two digits at a time.
-struct Digits {
-    /// 20 digits and a sign at most.
-    buf: [u8; 24],
-}
-
-/// "00" to "99".
-const DIGIT_PAIRS: &[u8; 200] = b"\
-0001020304050607080910111213141516171819\
-2021222324252627282930313233343536373839\
-4041424344454647484950515253545556575859\
-6061626364656667686970717273747576777879\
-8081828384858687888990919293949596979899";
-
-impl Digits {
-    fn new() -> Digits {
-        Digits { buf: [b'-'; 24] }
-    }
-
-    #[cfg(test)]
-    fn format(&mut self, n: i64) -> &str {
-        std::str::from_utf8(self.format_bytes(n)).unwrap_or_default()
-    }
-
-    /// The ASCII digits (and sign) of `n`.
-    fn format_bytes(&mut self, n: i64) -> &[u8] {
-        let mut at = self.buf.len();
-        let mut rest = n.unsigned_abs();
-        while rest >= 100 {
-            let pair = (rest % 100) as usize * 2;
-            rest /= 100;
-            at -= 2;
-            if let (Some(dst), Some(src)) = (
-                self.buf.get_mut(at..at + 2),
-                DIGIT_PAIRS.get(pair..pair + 2),
-            ) {
-                dst.copy_from_slice(src);
-            }
-        }
-        if rest >= 10 {
-            let pair = rest as usize * 2;
-            at -= 2;
-            if let (Some(dst), Some(src)) = (
-                self.buf.get_mut(at..at + 2),
-                DIGIT_PAIRS.get(pair..pair + 2),
-            ) {
-                dst.copy_from_slice(src);
-            }
-        } else {
-            at -= 1;
-            if let Some(d) = self.buf.get_mut(at) {
-                *d = b'0' + rest as u8;
-            }
-        }
-        if n < 0 {
-            // The buffer is filled with '-'.
-            at -= 1;
-        }
-        self.buf.get(at..).unwrap_or_default()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -160,26 +100,6 @@ mod tests {
                 super::push_int_right(&mut out, n, width);
                 assert_eq!(out, format!("x{n:>width$}"), "{n} in {width}");
             }
-        }
-    }
-
-    #[test]
-    fn digits_match_rust_formatting() {
-        for n in [
-            0i64,
-            7,
-            9,
-            10,
-            99,
-            100,
-            12345,
-            -1,
-            -10,
-            -100,
-            i64::MAX,
-            i64::MIN,
-        ] {
-            assert_eq!(super::Digits::new().format(n), n.to_string());
         }
     }
 }

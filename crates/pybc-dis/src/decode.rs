@@ -405,7 +405,6 @@ pub(crate) struct Step<'p> {
     pub(crate) starts_line: bool,
     pub(crate) line_number: Option<i64>,
     pub(crate) label: Option<u32>,
-    pub(crate) cache_entries: u8,
 }
 
 impl Step<'_> {
@@ -536,7 +535,6 @@ impl<'c> Prepared<'c> {
                 starts_line: start.is_some(),
                 line_number,
                 label,
-                cache_entries: r.cache_entries,
             }
         })
     }
@@ -886,8 +884,8 @@ impl<'c> Decoder<'c> {
                 None => ArgValue::None,
                 Some(arg) => prep.describe_arg(r, arg, &write_const, &mut argrepr, true),
             };
-            let unit = (r.offset / 2) as usize;
-            let cache_positions = (1..=usize::from(step.cache_entries))
+            let unit = step.unit();
+            let cache_positions = (1..=usize::from(r.cache_entries))
                 .map(|k| prep.unit_positions(unit + k))
                 .collect();
             Instruction {
@@ -905,7 +903,7 @@ impl<'c> Decoder<'c> {
                 jump_target: prep.jump(r),
                 positions: prep.unit_positions(unit),
                 cache_info: prep.cache_fields(r),
-                cache_entries: step.cache_entries,
+                cache_entries: r.cache_entries,
                 cache_positions,
                 long_arg: r.long_arg,
             }

@@ -148,7 +148,7 @@ fn location_entries(table: &[u8]) -> impl Iterator<Item = LocationEntry> + '_ {
 }
 
 /// Each 3.11+ location entry as `co_lines()` reads it (columns skipped):
-/// its code units, start offset, end offset and line (`None`: no line).
+/// the offsets it covers and its line (`None`: no line), unmerged.
 pub(crate) fn location_ranges(code: &CodeObject) -> impl Iterator<Item = LineRange> + '_ {
     let mut bytes = Bytes {
         data: code.linetable_bytes(),

@@ -256,7 +256,7 @@ impl<'a> TextPrinter<'a> {
             }
             finish_line(out, start);
             self.maybe_flush(out);
-            if show_caches && step.cache_entries > 0 {
+            if show_caches && step.raw.cache_entries > 0 {
                 let mut offset = r.offset;
                 let described = self.dialect.rules.cache_text != CacheText::QuickenedOnly;
                 for field in prepared.cache_fields(r) {
@@ -358,7 +358,7 @@ impl<'a> TextPrinter<'a> {
             });
             fields.finish();
             self.maybe_flush(out);
-            if self.options.show_caches && step.cache_entries > 0 {
+            if self.options.show_caches && step.raw.cache_entries > 0 {
                 self.write_cache_lines(
                     out,
                     prepared,

@@ -181,50 +181,41 @@ fn write_repr(
     }
 }
 
-/// The decimal text of `v`, without going through `core::fmt` (small
-/// integer constants are everywhere).
-fn push_decimal(out: &mut String, v: i64) {
+/// The decimal text of `v`, appended to `out` without going through
+/// `core::fmt` (small integers are everywhere in a listing).
+pub fn push_decimal(out: &mut String, v: i64) {
     if v < 0 {
         out.push('-');
     }
-    let mut rest = v.unsigned_abs();
-    let mut digits = [b'0'; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        if let Some(d) = digits.get_mut(at) {
-            *d = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    // ASCII digits: pushed as chars, with no UTF-8 check.
-    for &d in digits.get(at..).unwrap_or_default() {
-        out.push(char::from(d));
-    }
+    push_digits(out, v.unsigned_abs(), 10);
 }
 
 /// The lower-case hexadecimal digits of `v`, without going through
 /// `core::fmt`.
 fn push_hex(out: &mut String, v: u64) {
-    let mut digits = [b'0'; 16];
+    push_digits(out, v, 16);
+}
+
+/// The digits of `v` in `radix` (2 to 16), most significant first.
+fn push_digits(out: &mut String, v: u64, radix: u64) {
+    // 64 binary digits at most.
+    let mut digits = [b'0'; 64];
     let mut at = digits.len();
     let mut rest = v;
     loop {
         at -= 1;
-        if let (Some(d), Some(&hex)) = (
+        if let (Some(d), Some(&digit)) = (
             digits.get_mut(at),
-            b"0123456789abcdef".get((rest & 15) as usize),
+            b"0123456789abcdef".get((rest % radix) as usize),
         ) {
-            *d = hex;
+            *d = digit;
         }
-        rest >>= 4;
+        rest /= radix;
         if rest == 0 {
             break;
         }
     }
+    // ASCII digits: pushed as chars, with no UTF-8 check.
     for &d in digits.get(at..).unwrap_or_default() {
         out.push(char::from(d));
     }
@@ -242,7 +233,6 @@ fn write_repr_code(out: &mut String, code: &CodeObject, version: PyVersion, addr
         i64::from(code.firstlineno)
     };
     let py2 = version.major < 3;
-    // Python 2 truncates the name to 100 bytes and the file name to 300.
     let field = |out: &mut String, o: &Option<Obj>, limit: usize| -> bool {
         match o.as_deref() {
             Some(Object::Bytes(b)) if py2 => {
