@@ -148,45 +148,105 @@ fn bound_extended(extended: i64) -> i64 {
 }
 
 fn unpack_opargs(code: &[u8], d: Dialect) -> Vec<RawOp> {
-    match d.rules.code_unit {
-        CodeUnit::Words => unpack_words(code, d),
-        CodeUnit::Bytes => unpack_bytes(code, d),
+    // Every instruction takes at least two bytes from 3.6 on, one before.
+    let mut out = Vec::with_capacity(code.len() / 2);
+    match RawOps::new(code, d) {
+        RawOps::Words(words) => out.extend(words),
+        RawOps::Bytes(bytes) => out.extend(bytes),
+    }
+    out
+}
+
+/// Each instruction's argument kind and argument (instructions without
+/// one are skipped), decoded as the listing decodes them: EXTENDED_ARG
+/// folded in, inline caches jumped over. A light walk for callers that
+/// only weigh the arguments, such as an output budget.
+pub fn arguments<'a>(code: &'a [u8], d: Dialect) -> impl Iterator<Item = (ArgKind, i64)> + 'a {
+    RawOps::new(code, d).filter_map(|r| Some((r.arg_kind, r.arg()?)))
+}
+
+/// The instructions of a code string, one era's way (`_unpack_opargs`).
+enum RawOps<'a> {
+    Words(WordOps<'a>),
+    Bytes(ByteOps<'a>),
+}
+
+impl<'a> RawOps<'a> {
+    fn new(code: &'a [u8], d: Dialect) -> RawOps<'a> {
+        match d.rules.code_unit {
+            CodeUnit::Words => RawOps::Words(WordOps {
+                code,
+                d,
+                at: 0,
+                extended: 0,
+                extended_count: 0,
+            }),
+            CodeUnit::Bytes => RawOps::Bytes(ByteOps {
+                code,
+                d,
+                at: 0,
+                extended: 0,
+                long_pending: false,
+                prefix_start: None,
+            }),
+        }
+    }
+}
+
+impl Iterator for RawOps<'_> {
+    type Item = RawOp;
+
+    fn next(&mut self) -> Option<RawOp> {
+        match self {
+            RawOps::Words(words) => words.next(),
+            RawOps::Bytes(bytes) => bytes.next(),
+        }
     }
 }
 
 /// Variable-length instructions (≤ 3.5): one byte, or three with a 16-bit
 /// argument. A truncated last argument reads the missing bytes as zero.
-fn unpack_bytes(code: &[u8], d: Dialect) -> Vec<RawOp> {
-    let extended_arg = d.table.extended_arg_opcode();
-    let mut out = Vec::with_capacity(code.len() / 2);
-    let mut extended: i64 = 0;
-    let mut long_pending = false;
-    let mut prefix_start: Option<u32> = None;
-    let mut i = 0usize;
-    while i < code.len() {
-        let offset = i as u32;
-        let op = code.get(i).copied().unwrap_or(0);
+struct ByteOps<'a> {
+    code: &'a [u8],
+    d: Dialect,
+    at: usize,
+    extended: i64,
+    /// The next argument came through an EXTENDED_ARG (a Python 2 long).
+    long_pending: bool,
+    /// Where the EXTENDED_ARG prefix of the next instruction started.
+    prefix_start: Option<u32>,
+}
+
+impl Iterator for ByteOps<'_> {
+    type Item = RawOp;
+
+    fn next(&mut self) -> Option<RawOp> {
+        let (code, d) = (self.code, self.d);
+        let i = self.at;
+        let op = *code.get(i)?;
+        let offset = u32::try_from(i).unwrap_or(u32::MAX);
         let base = d.table.base(op);
-        let is_ext = extended_arg == Some(d.table.op(op).deopt);
+        let is_ext = d.table.extended_arg_opcode() == Some(d.table.op(op).deopt);
         let (arg, label_arg, long_arg, size): (Option<i64>, Option<i64>, bool, u8) = if base.has_arg
         {
             let raw = i64::from(code.get(i + 1).copied().unwrap_or(0))
                 | (i64::from(code.get(i + 2).copied().unwrap_or(0)) << 8);
-            let arg = raw + extended;
-            let long_arg = long_pending;
-            long_pending = false;
-            extended = 0;
+            let arg = raw + self.extended;
+            let long_arg = self.long_pending;
+            self.long_pending = false;
+            self.extended = 0;
             if is_ext {
-                extended = bound_extended(arg.checked_shl(16).unwrap_or(0));
-                long_pending = true;
+                self.extended = bound_extended(arg.checked_shl(16).unwrap_or(0));
+                self.long_pending = true;
             }
             (Some(arg), Some(raw), long_arg, 3)
         } else {
             (None, None, false, 1)
         };
-        let start_offset = prefix_start.unwrap_or(offset);
-        prefix_start = if is_ext { Some(start_offset) } else { None };
-        out.push(RawOp {
+        let start_offset = self.prefix_start.unwrap_or(offset);
+        self.prefix_start = if is_ext { Some(start_offset) } else { None };
+        self.at += usize::from(size);
+        Some(RawOp {
             offset,
             start_offset,
             value: arg.unwrap_or(0),
@@ -198,61 +258,69 @@ fn unpack_bytes(code: &[u8], d: Dialect) -> Vec<RawOp> {
             cache_entries: base.cache_entries,
             jump: base.jump,
             arg_kind: base.arg_kind,
-        });
-        i += usize::from(size);
+        })
     }
-    out
 }
 
-fn unpack_words(code: &[u8], d: Dialect) -> Vec<RawOp> {
-    let extended_arg = d.table.extended_arg_opcode();
-    let mut out = Vec::with_capacity(code.len() / 2);
-    let mut extended: i64 = 0;
-    let mut extended_count: u32 = 0;
-    let mut at = 0usize;
-    while at < code.len() {
-        let offset = u32::try_from(at).unwrap_or(u32::MAX);
-        let op = code.get(at).copied().unwrap_or(0);
-        let oparg = code.get(at + 1).copied().unwrap_or(0);
+/// 2-byte code units (3.6+), each instruction followed by its inline
+/// cache entries (3.11+).
+struct WordOps<'a> {
+    code: &'a [u8],
+    d: Dialect,
+    at: usize,
+    extended: i64,
+    /// EXTENDED_ARGs just before the next instruction.
+    extended_count: u32,
+}
+
+impl Iterator for WordOps<'_> {
+    type Item = RawOp;
+
+    fn next(&mut self) -> Option<RawOp> {
+        let d = self.d;
+        let op = *self.code.get(self.at)?;
+        let offset = u32::try_from(self.at).unwrap_or(u32::MAX);
+        let oparg = self.code.get(self.at + 1).copied().unwrap_or(0);
         let base = d.table.base(op);
         // Inline cache entries are no instructions: jump past them.
-        at += 2 + 2 * usize::from(base.cache_entries);
-        let is_ext = extended_arg == Some(d.table.op(op).deopt);
+        self.at += 2 + 2 * usize::from(base.cache_entries);
+        let is_ext = d.table.extended_arg_opcode() == Some(d.table.op(op).deopt);
         let arg = if base.has_arg {
-            let arg = i64::from(oparg) | extended;
-            extended = if is_ext {
+            let arg = i64::from(oparg) | self.extended;
+            let extended = if is_ext {
                 arg.checked_shl(u32::from(d.rules.extended_arg_shift))
                     .unwrap_or(0)
             } else {
                 0
             };
-            if d.rules.signed_extended_arg && extended >= 1 << 31 {
+            self.extended = if d.rules.signed_extended_arg && extended >= 1 << 31 {
                 // The oparg is a C int: it wraps to negative.
-                extended = (extended & 0xffff_ffff) - (1 << 32);
-                if extended >= 1 << 31 {
-                    extended -= 1 << 32;
+                let mut wrapped = (extended & 0xffff_ffff) - (1 << 32);
+                if wrapped >= 1 << 31 {
+                    wrapped -= 1 << 32;
                 }
+                wrapped
             } else {
-                extended = bound_extended(extended);
-            }
+                bound_extended(extended)
+            };
             Some(arg)
         } else {
             if d.rules.extended_arg_cleared_by_no_arg {
-                extended = 0;
+                self.extended = 0;
             }
             None
         };
         let start_offset = if is_ext {
             offset
         } else {
-            offset.saturating_sub(extended_count * 2)
+            offset.saturating_sub(self.extended_count * 2)
         };
         if is_ext {
-            extended_count += 1;
+            self.extended_count += 1;
         } else {
-            extended_count = 0;
+            self.extended_count = 0;
         }
-        out.push(RawOp {
+        Some(RawOp {
             offset,
             start_offset,
             value: arg.unwrap_or(0),
@@ -264,9 +332,8 @@ fn unpack_words(code: &[u8], d: Dialect) -> Vec<RawOp> {
             cache_entries: base.cache_entries,
             jump: base.jump,
             arg_kind: base.arg_kind,
-        });
+        })
     }
-    out
 }
 
 /// Where a jump instruction with argument `arg` goes (`_get_jump_target`,
@@ -415,7 +482,14 @@ impl Step<'_> {
 }
 
 impl<'c> Prepared<'c> {
-    pub(crate) fn new(code: &'c CodeObject, d: Dialect, want_positions: bool) -> Prepared<'c> {
+    /// `lines`, when given, is `co_lines()` already worked out (the line
+    /// starts are then read from it, not from the table again).
+    pub(crate) fn new(
+        code: &'c CodeObject,
+        d: Dialect,
+        want_positions: bool,
+        lines: Option<&[LineRange]>,
+    ) -> Prepared<'c> {
         let bytes = code.code_bytes();
         let raw = unpack_opargs(bytes, d);
         let positions = if want_positions && d.rules.exception_table {
@@ -428,7 +502,7 @@ impl<'c> Prepared<'c> {
         } else {
             Vec::new()
         };
-        let line_starts = line_starts(code, d, &raw);
+        let line_starts = line_starts(code, d, &raw, lines);
         // Usually already sorted, one per offset; otherwise sorted stably,
         // and the last of equal offsets wins, as in a dict.
         let starts_by_offset = if line_starts
@@ -778,7 +852,12 @@ impl<'c> Prepared<'c> {
 }
 
 /// `dict(findlinestarts(co))` as that version's `dis` computes it.
-fn line_starts(code: &CodeObject, d: Dialect, raw: &[RawOp]) -> Vec<(u32, Option<i64>)> {
+fn line_starts(
+    code: &CodeObject,
+    d: Dialect,
+    raw: &[RawOp],
+    lines: Option<&[LineRange]>,
+) -> Vec<(u32, Option<i64>)> {
     let mut line_starts: Vec<(u32, Option<i64>)> = Vec::new();
     match (d.rules.line_table, d.rules.layout) {
         (LineTable::Lnotab { .. }, _) => {
@@ -800,6 +879,10 @@ fn line_starts(code: &CodeObject, d: Dialect, raw: &[RawOp]) -> Vec<(u32, Option
                     line_starts.push((r.offset, r.arg()));
                 }
             }
+        }
+        // Merging equal neighbours (as `co_lines` does) changes no start.
+        (_, layout) if lines.is_some() => {
+            line_starts = starts_of(lines.unwrap_or_default().iter().copied(), layout);
         }
         (LineTable::Locations, layout) => {
             line_starts = starts_of(location_ranges(code), layout);
@@ -850,13 +933,21 @@ pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -
 /// constant's whole `repr`).
 pub struct Decoder<'c> {
     prepared: Prepared<'c>,
+    lines: Vec<LineRange>,
 }
 
 impl<'c> Decoder<'c> {
     pub fn new(code: &'c CodeObject, d: Dialect) -> Decoder<'c> {
+        let lines = co_lines(code, d.rules.line_table);
         Decoder {
-            prepared: Prepared::new(code, d, true),
+            prepared: Prepared::new(code, d, true, Some(&lines)),
+            lines,
         }
+    }
+
+    /// `code.co_lines()`.
+    pub fn lines(&self) -> &[LineRange] {
+        &self.lines
     }
 
     /// The 3.11+ exception table.

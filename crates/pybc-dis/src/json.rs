@@ -11,7 +11,7 @@ use pybc_model::{CodeObject, Object};
 
 use crate::decode::{ArgValue, CacheField, Decoder, Dialect, ExceptionEntry, Instruction};
 use crate::info::{pretty_flags, variable_lists};
-use crate::linetable::{co_lines, Positions};
+use crate::linetable::Positions;
 use crate::text::{CodeAddresses, TextOptions, TextPrinter};
 
 /// Identifies the JSON shape; bumped on incompatible change.
@@ -247,7 +247,6 @@ struct CodeHead {
     varnames: Vec<String>,
     cellvars: Vec<String>,
     freevars: Vec<String>,
-    lines: Vec<(u32, u32, Option<i64>)>,
 }
 
 impl CodeHead {
@@ -280,10 +279,6 @@ impl CodeHead {
             varnames: texts(&varnames),
             cellvars: texts(&cellvars),
             freevars: texts(&freevars),
-            lines: co_lines(code, dialect.rules.line_table)
-                .iter()
-                .map(|r| (r.start, r.end, r.line))
-                .collect(),
         }
     }
 }
@@ -340,10 +335,13 @@ impl Serialize for CodeJsonStream<'_> {
                 })
             }),
         )?;
-        map.serialize_entry("lines", &head.lines)?;
         {
             // Instructions are made one at a time, as they are written.
             let decoder = Decoder::new(code, self.dialect);
+            map.serialize_entry(
+                "lines",
+                &Seq(&|| decoder.lines().iter().map(|r| (r.start, r.end, r.line))),
+            )?;
             map.serialize_entry(
                 "exception_table",
                 &exception_table_values(decoder.exception_entries()),

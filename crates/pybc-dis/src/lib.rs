@@ -13,7 +13,8 @@ pub mod linetable;
 mod text;
 
 pub use decode::{
-    decode, ArgValue, CacheField, CodeListing, Decoder, Dialect, ExceptionEntry, Instruction,
+    arguments, decode, ArgValue, CacheField, CodeListing, Decoder, Dialect, ExceptionEntry,
+    Instruction,
 };
 pub use text::{CodeAddresses, FlushHook, TextOptions, TextPrinter};
 

@@ -76,13 +76,27 @@ impl Bytes<'_> {
     }
 }
 
+/// The line delta of an entry of kind `kind` (`None`: the entry has no
+/// line), read from the bytes after its first. Both `co_lines` and
+/// `co_positions` start every entry here.
+impl Bytes<'_> {
+    fn line_delta(&mut self, kind: u8) -> Option<i64> {
+        match kind {
+            15 => None,
+            13 | 14 => Some(self.signed_varint()),
+            10..=12 => Some(i64::from(kind) - 10),
+            _ => Some(0),
+        }
+    }
+}
+
 /// One decoded entry of the 3.11+ location table.
 struct LocationEntry {
     units: u32,
-    line_delta: i64,
-    no_line: bool,
-    end_line_delta: Option<i64>,
-    columns: Option<(i64, i64)>,
+    /// `None`: the entry has no line (nor any other position).
+    line_delta: Option<i64>,
+    end_line_delta: i64,
+    columns: (i64, i64),
 }
 
 fn location_entries(table: &[u8]) -> impl Iterator<Item = LocationEntry> + '_ {
@@ -91,59 +105,33 @@ fn location_entries(table: &[u8]) -> impl Iterator<Item = LocationEntry> + '_ {
         pos: 0,
     };
     std::iter::from_fn(move || {
-        let (code, units) = bytes.entry_start()?;
-        let entry = match code {
-            15 => LocationEntry {
-                units,
-                line_delta: 0,
-                no_line: true,
-                end_line_delta: None,
-                columns: None,
-            },
+        let (kind, units) = bytes.entry_start()?;
+        let line_delta = bytes.line_delta(kind);
+        let (end_line_delta, columns) = match kind {
+            15 | 13 => (0, (-1, -1)),
             14 => {
-                let line_delta = bytes.signed_varint();
                 let end_line_delta = bytes.varint();
                 let col = bytes.varint() - 1;
                 let end_col = bytes.varint() - 1;
-                LocationEntry {
-                    units,
-                    line_delta,
-                    no_line: false,
-                    end_line_delta: Some(end_line_delta),
-                    columns: Some((col, end_col)),
-                }
+                (end_line_delta, (col, end_col))
             }
-            13 => LocationEntry {
-                units,
-                line_delta: bytes.signed_varint(),
-                no_line: false,
-                end_line_delta: Some(0),
-                columns: Some((-1, -1)),
-            },
             10..=12 => {
                 let col = i64::from(bytes.next().unwrap_or(0));
                 let end_col = i64::from(bytes.next().unwrap_or(0));
-                LocationEntry {
-                    units,
-                    line_delta: i64::from(code) - 10,
-                    no_line: false,
-                    end_line_delta: Some(0),
-                    columns: Some((col, end_col)),
-                }
+                (0, (col, end_col))
             }
             _ => {
                 let second = i64::from(bytes.next().unwrap_or(0));
-                let col = (i64::from(code) << 3) | (second >> 4);
-                LocationEntry {
-                    units,
-                    line_delta: 0,
-                    no_line: false,
-                    end_line_delta: Some(0),
-                    columns: Some((col, col + (second & 15))),
-                }
+                let col = (i64::from(kind) << 3) | (second >> 4);
+                (0, (col, col + (second & 15)))
             }
         };
-        Some(entry)
+        Some(LocationEntry {
+            units,
+            line_delta,
+            end_line_delta,
+            columns,
+        })
     })
 }
 
@@ -158,19 +146,14 @@ pub(crate) fn location_ranges(code: &CodeObject) -> impl Iterator<Item = LineRan
     let mut end = 0u32;
     std::iter::from_fn(move || {
         let (kind, units) = bytes.entry_start()?;
-        let (delta, has_line) = match kind {
-            15 => (0, false),
-            13 | 14 => (bytes.signed_varint(), true),
-            10..=12 => (i64::from(kind) - 10, true),
-            _ => (0, true),
-        };
-        line += delta;
+        let delta = bytes.line_delta(kind);
+        line += delta.unwrap_or(0);
         let start = end;
         end = end.saturating_add(units * 2);
         Some(LineRange {
             start,
             end,
-            line: has_line.then_some(line),
+            line: delta.map(|_| line),
         })
     })
 }
@@ -345,17 +328,15 @@ pub fn co_positions(code: &CodeObject) -> Vec<Positions> {
     let mut line = i64::from(code.firstlineno as i32);
     let mut out = Vec::with_capacity(code.code_bytes().len() / 2);
     for entry in location_entries(table) {
-        line += entry.line_delta;
-        let positions = if entry.no_line {
-            Positions::default()
-        } else {
-            let (col, end_col) = entry.columns.unwrap_or((-1, -1));
-            Positions {
+        line += entry.line_delta.unwrap_or(0);
+        let positions = match entry.line_delta {
+            None => Positions::default(),
+            Some(_) => Positions {
                 lineno: opt(line),
-                end_lineno: entry.end_line_delta.and_then(|d| opt(line + d)),
-                col_offset: opt(col),
-                end_col_offset: opt(end_col),
-            }
+                end_lineno: opt(line + entry.end_line_delta),
+                col_offset: opt(entry.columns.0),
+                end_col_offset: opt(entry.columns.1),
+            },
         };
         for _ in 0..entry.units {
             out.push(positions);

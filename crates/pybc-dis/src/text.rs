@@ -162,11 +162,11 @@ impl<'a> TextPrinter<'a> {
                 write_print_layout(out, &listing, style, self.dialect);
             }
             Layout::Offsets => {
-                let prepared = Prepared::new(code, self.dialect, false);
+                let prepared = Prepared::new(code, self.dialect, false, None);
                 self.write_offsets_layout(out, &prepared);
             }
             Layout::Labels => {
-                let prepared = Prepared::new(code, self.dialect, self.show_positions());
+                let prepared = Prepared::new(code, self.dialect, self.show_positions(), None);
                 self.write_labels_layout(out, &prepared);
             }
         }

@@ -387,25 +387,8 @@ impl Estimator {
             let largest = const_sizes.iter().map(|s| s.json).max().unwrap_or(0);
             return add(cost, mul(units, largest.max(mul(2, name_max))));
         }
-        let table = self.dialect.table;
-        let mut extended: u64 = 0;
-        let mut at = 0usize;
-        while at < bytes.len() {
-            let op = bytes.get(at).copied().unwrap_or(0);
-            let arg = extended | u64::from(bytes.get(at + 1).copied().unwrap_or(0));
-            let info = table.op(op);
-            let base = table.base(op);
-            // Past the instruction and its inline cache entries.
-            at += 2 + 2 * usize::from(base.cache_entries);
-            extended = if info.deopt == table.extended_arg {
-                (arg << 8) & ((1 << 48) - 1)
-            } else {
-                0
-            };
-            if !base.has_arg {
-                continue;
-            }
-            let arg_cost = match base.arg_kind {
+        for (kind, arg) in pybc_dis::arguments(bytes, self.dialect) {
+            let arg_cost = match kind {
                 ArgKind::Const => usize::try_from(arg)
                     .ok()
                     .and_then(|i| const_sizes.get(i))
