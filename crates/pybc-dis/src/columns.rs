@@ -34,25 +34,118 @@ const fn padded_small() -> [u8; 4 * SMALL] {
     table
 }
 
+use std::sync::{Mutex, PoisonError};
+
+use pybc_versions::opcodes::OpcodeTable;
+
+// `Ascii` relies on it.
+const _: () = assert!(PADDED_SMALL.is_ascii());
+
+/// Sixteen columns of padding.
+const SPACES: [u8; 16] = [b' '; 16];
+
+/// A `String` appended to as bytes, ASCII only: copies of fixed-size
+/// arrays, which the compiler inlines, where `push_str` of a slice whose
+/// length it cannot see calls `memcpy` (and `String::truncate` re-reads a
+/// char boundary). A fifth of a listing's time went to those calls.
+struct Ascii<'a>(&'a mut Vec<u8>);
+
+impl<'a> Ascii<'a> {
+    #[allow(unsafe_code)]
+    fn new(out: &'a mut String) -> Ascii<'a> {
+        // SAFETY: `as_mut_vec` needs the bytes to be UTF-8 again when the
+        // borrow ends. `Ascii` only appends ASCII bytes (`SPACES`, slices
+        // of `PADDED_SMALL`, ASCII as asserted above, and `PaddedName`s,
+        // checked when made) and only
+        // truncates back to a length no shorter than it found: what it
+        // leaves is the UTF-8 it was given, followed by ASCII.
+        Ascii(unsafe { out.as_mut_vec() })
+    }
+
+    fn spaces(&mut self, n: usize) {
+        let end = self.0.len() + n;
+        for _ in 0..n.div_ceil(16) {
+            self.0.extend_from_slice(&SPACES);
+        }
+        self.0.truncate(end);
+    }
+
+    /// Entry `n` of `PADDED_SMALL`, its last `width` columns (at least
+    /// the digits).
+    fn small(&mut self, n: usize, width: usize) {
+        let padded: [u8; 4] = match PADDED_SMALL.as_bytes().get(4 * n..4 * n + 4) {
+            Some(&[a, b, c, d]) => [a, b, c, d],
+            _ => SPACES.first_chunk().copied().unwrap_or_default(),
+        };
+        if width >= 4 {
+            self.spaces(width - 4);
+            self.0.extend_from_slice(&padded);
+        } else {
+            let digits = padded.iter().filter(|b| b.is_ascii_digit()).count();
+            let keep = digits.max(width);
+            self.0
+                .extend_from_slice(padded.get(4 - keep..).unwrap_or_default());
+        }
+    }
+}
+
+/// An opcode name followed by spaces to 32 bytes, checked to be ASCII:
+/// a listing writes it, with its padding, as one fixed-size copy.
+#[derive(Clone, Copy)]
+pub(crate) struct PaddedName {
+    bytes: [u8; 32],
+    len: usize,
+}
+
+impl PaddedName {
+    /// `None` for a name that is not ASCII or leaves no room for padding.
+    fn new(name: &str) -> Option<PaddedName> {
+        let mut bytes = [b' '; 32];
+        bytes
+            .get_mut(..name.len())
+            .filter(|_| name.is_ascii() && name.len() < 32)?
+            .copy_from_slice(name.as_bytes());
+        Some(PaddedName {
+            bytes,
+            len: name.len(),
+        })
+    }
+}
+
+/// Every opcode's [`PaddedName`] in `table` (`None` where it has none).
+/// Built once per table and kept for the life of the process: there are
+/// a few dozen tables, 9 KiB each.
+pub(crate) fn padded_names(table: &'static OpcodeTable) -> &'static [Option<PaddedName>; 256] {
+    type Names = &'static [Option<PaddedName>; 256];
+    static BUILT: Mutex<Vec<(usize, Names)>> = Mutex::new(Vec::new());
+    let key = std::ptr::from_ref(table) as usize;
+    // Nothing can panic while the lock is held but a full allocator.
+    let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(&(_, names)) = built.iter().find(|(k, _)| *k == key) {
+        return names;
+    }
+    let names: Names = Box::leak(Box::new(std::array::from_fn(|op| {
+        u8::try_from(op)
+            .ok()
+            .and_then(|op| PaddedName::new(table.op(op).name))
+    })));
+    built.push((key, names));
+    names
+}
+
+/// `name`, then at least `gap` spaces and as many more as reach `columns`
+/// columns (no more than 32 in all).
+pub(crate) fn push_padded_name(out: &mut String, name: &PaddedName, columns: usize, gap: usize) {
+    let ascii = Ascii::new(out);
+    let end = ascii.0.len() + (name.len + gap).max(columns).min(32);
+    ascii.0.extend_from_slice(&name.bytes);
+    ascii.0.truncate(end);
+}
+
 /// `f"{n:>width}"`, without going through `core::fmt`.
 pub(crate) fn push_int_right(out: &mut String, n: i64, width: usize) {
     if let Some(small) = usize::try_from(n).ok().filter(|&n| n < SMALL) {
-        let padded = PADDED_SMALL
-            .get(4 * small..4 * small + 4)
-            .unwrap_or_default();
-        if width >= 4 {
-            push_spaces(out, width - 4);
-            out.push_str(padded);
-        } else {
-            // Narrower than 4: only the table's padding beyond `width` goes.
-            let digits = padded.trim_start();
-            let field = padded.get(4 - width..).unwrap_or_default();
-            out.push_str(if digits.len() > field.len() {
-                digits
-            } else {
-                field
-            });
-        }
+        Ascii::new(out).small(small, width);
         return;
     }
     // Rare (large or negative): the digits, then the padding before them.
@@ -67,24 +160,7 @@ pub(crate) fn push_int_right(out: &mut String, n: i64, width: usize) {
 }
 
 pub(crate) fn push_spaces(out: &mut String, n: usize) {
-    // Padding is a few spaces: pushed as fixed-size pieces (copies the
-    // compiler inlines), neither calling `memcpy` for a sized copy nor
-    // truncating an over-long one (which reads back what was just written).
-    for _ in 0..n / 16 {
-        out.push_str("                ");
-    }
-    if n & 8 != 0 {
-        out.push_str("        ");
-    }
-    if n & 4 != 0 {
-        out.push_str("    ");
-    }
-    if n & 2 != 0 {
-        out.push_str("  ");
-    }
-    if n & 1 != 0 {
-        out.push(' ');
-    }
+    Ascii::new(out).spaces(n);
 }
 
 #[cfg(test)]
@@ -101,5 +177,21 @@ mod tests {
                 assert_eq!(out, format!("x{n:>width$}"), "{n} in {width}");
             }
         }
+    }
+
+    #[test]
+    fn padded_names_pad_like_rust_formatting() {
+        use super::{push_padded_name, PaddedName};
+        for name in ["NOP", "LOAD_CONST", "POP_JUMP_FORWARD_IF_FALSE", &"X".repeat(31)] {
+            let padded = PaddedName::new(name).unwrap_or_else(|| panic!("{name} fits"));
+            for (columns, gap) in [(0, 0), (20, 0), (21, 1), (40, 1)] {
+                let mut out = String::from("é");
+                push_padded_name(&mut out, &padded, columns, gap);
+                let width = (name.len() + gap).max(columns).min(32);
+                assert_eq!(out, format!("é{name:<width$}"), "{name} {columns} {gap}");
+            }
+        }
+        assert!(PaddedName::new(&"X".repeat(32)).is_none());
+        assert!(PaddedName::new("NOPé").is_none());
     }
 }

@@ -128,6 +128,10 @@ pub(crate) struct RawOp {
 }
 
 impl RawOp {
+    pub(crate) fn has_arg(&self) -> bool {
+        self.has_arg
+    }
+
     pub(crate) fn arg(&self) -> Option<i64> {
         self.has_arg.then_some(self.value)
     }

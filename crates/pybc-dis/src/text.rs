@@ -7,14 +7,12 @@ use pybc_model::{CodeObject, Object};
 use pybc_versions::opcodes::ArgKind;
 use pybc_versions::rules::{CacheText, Layout, PrintStyle};
 
-use crate::columns::{push_int_right, push_spaces};
+use crate::columns::{padded_names, push_int_right, push_padded_name, push_spaces, PaddedName};
 use crate::decode::{decode, CodeListing, Dialect, Prepared, Step};
 use crate::linetable::Positions;
 
 const OPNAME_WIDTH: usize = 20;
 const OPARG_WIDTH: usize = 5;
-/// Arguments below this fit in [`OPARG_WIDTH`] columns.
-const SHORT_ARG: i64 = 100_000;
 const NO_LINENO: &str = "  --";
 
 /// `dis` options that change the listing.
@@ -71,6 +69,8 @@ pub struct TextPrinter<'a> {
     source: Option<&'a [&'a str]>,
     /// Where finished text goes, and from what length on.
     flush: Option<(FlushHook<'a>, usize)>,
+    /// The opcode names, padded, of `dialect`.
+    padded_names: &'static [Option<PaddedName>; 256],
 }
 
 impl<'a> TextPrinter<'a> {
@@ -81,6 +81,7 @@ impl<'a> TextPrinter<'a> {
             addresses,
             source: None,
             flush: None,
+            padded_names: padded_names(dialect.table),
         }
     }
 
@@ -234,16 +235,25 @@ impl<'a> TextPrinter<'a> {
                 push_int_right(out, offset, offset_width);
             }
             out.push(' ');
-            out.push_str(step.opname);
-            if let Some(arg) = r.arg() {
-                // Opcode names are ASCII (a test of the tables checks it).
-                let blanks = OPNAME_WIDTH.saturating_sub(step.opname.len()) + 1;
-                if (0..SHORT_ARG).contains(&arg) {
-                    push_int_right(out, arg, blanks + OPARG_WIDTH);
-                } else {
-                    push_spaces(out, blanks);
-                    push_int_right(out, arg, OPARG_WIDTH);
+            let padded = self
+                .padded_names
+                .get(usize::from(r.opcode))
+                .copied()
+                .flatten();
+            match padded {
+                // The name and the blanks before the argument, at once.
+                Some(name) if r.has_arg() => push_padded_name(out, &name, OPNAME_WIDTH + 1, 1),
+                Some(name) => push_padded_name(out, &name, 0, 0),
+                None => {
+                    out.push_str(step.opname);
+                    if r.has_arg() {
+                        // Opcode names are ASCII (a test of the tables checks it).
+                        push_spaces(out, OPNAME_WIDTH.saturating_sub(step.opname.len()) + 1);
+                    }
                 }
+            }
+            if let Some(arg) = r.arg() {
+                push_int_right(out, arg, OPARG_WIDTH);
                 let before = out.len();
                 out.push_str(" (");
                 let open = out.len();
@@ -269,11 +279,18 @@ impl<'a> TextPrinter<'a> {
                         fields.str("   ");
                         fields.str("  ");
                         fields.int_right(i64::from(offset), offset_width);
-                        push_op_fields(&mut fields, "CACHE", Some(0), false, &mut |out, _| {
-                            if i == 0 && described {
-                                let _ = write!(out, "{}: {}", field.name, field.value);
-                            }
-                        });
+                        push_op_fields(
+                            &mut fields,
+                            "CACHE",
+                            None,
+                            Some(0),
+                            false,
+                            &mut |out, _| {
+                                if i == 0 && described {
+                                    let _ = write!(out, "{}: {}", field.name, field.value);
+                                }
+                            },
+                        );
                         fields.finish();
                     }
                 }
@@ -353,9 +370,20 @@ impl<'a> TextPrinter<'a> {
                 fields.glue("  ");
             }
             fields.str("   ");
-            push_op_fields(&mut fields, step.opname, r.arg(), true, &mut |out, arg| {
-                prepared.describe_arg(r, arg, &write_const, out, false);
-            });
+            let padded = self
+                .padded_names
+                .get(usize::from(r.opcode))
+                .and_then(Option::as_ref);
+            push_op_fields(
+                &mut fields,
+                step.opname,
+                padded,
+                r.arg(),
+                true,
+                &mut |out, arg| {
+                    prepared.describe_arg(r, arg, &write_const, out, false);
+                },
+            );
             fields.finish();
             self.maybe_flush(out);
             if self.options.show_caches && step.raw.cache_entries > 0 {
@@ -414,7 +442,7 @@ impl<'a> TextPrinter<'a> {
                     fields.glue("  ");
                 }
                 fields.str("   ");
-                push_op_fields(&mut fields, "CACHE", Some(0), true, &mut |out, _| {
+                push_op_fields(&mut fields, "CACHE", None, Some(0), true, &mut |out, _| {
                     if i == 0 {
                         let _ = write!(out, "{}: {}", field.name, field.value);
                     }
@@ -511,14 +539,22 @@ fn write_print_layout(out: &mut String, listing: &CodeListing, style: PrintStyle
 fn push_op_fields(
     fields: &mut Line<'_>,
     opname: &str,
+    padded: Option<&PaddedName>,
     arg: Option<i64>,
     overflow: bool,
     argrepr: &mut dyn FnMut(&mut String, i64),
 ) {
-    // Opcode names are ASCII (a test of the tables checks it): padded by
-    // their length in bytes.
-    fields.str(opname);
-    push_spaces(fields.out, OPNAME_WIDTH.saturating_sub(opname.len()));
+    fields.separate();
+    match (padded, arg) {
+        (Some(name), Some(_)) => push_padded_name(fields.out, name, OPNAME_WIDTH, 0),
+        (Some(name), None) => push_padded_name(fields.out, name, 0, 0),
+        // Opcode names are ASCII (a test of the tables checks it): padded
+        // by their length in bytes.
+        (None, _) => {
+            fields.glue(opname);
+            push_spaces(fields.out, OPNAME_WIDTH.saturating_sub(opname.len()));
+        }
+    }
     if let Some(arg) = arg {
         // 3.13+ lets a long opname eat into the argument column.
         let excess = if overflow {
