@@ -34,10 +34,6 @@ const fn padded_small() -> [u8; 4 * SMALL] {
     table
 }
 
-use std::sync::{Mutex, PoisonError};
-
-use pybc_versions::opcodes::OpcodeTable;
-
 // `Ascii` relies on it.
 const _: () = assert!(PADDED_SMALL.is_ascii());
 
@@ -99,7 +95,7 @@ pub(crate) struct PaddedName {
 
 impl PaddedName {
     /// `None` for a name that is not ASCII or leaves no room for padding.
-    fn new(name: &str) -> Option<PaddedName> {
+    pub(crate) fn new(name: &str) -> Option<PaddedName> {
         let mut bytes = [b' '; 32];
         bytes
             .get_mut(..name.len())
@@ -110,27 +106,6 @@ impl PaddedName {
             len: name.len(),
         })
     }
-}
-
-/// Every opcode's [`PaddedName`] in `table` (`None` where it has none).
-/// Built once per table and kept for the life of the process: there are
-/// a few dozen tables, 9 KiB each.
-pub(crate) fn padded_names(table: &'static OpcodeTable) -> &'static [Option<PaddedName>; 256] {
-    type Names = &'static [Option<PaddedName>; 256];
-    static BUILT: Mutex<Vec<(usize, Names)>> = Mutex::new(Vec::new());
-    let key = std::ptr::from_ref(table) as usize;
-    // Nothing can panic while the lock is held but a full allocator.
-    let mut built = BUILT.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(&(_, names)) = built.iter().find(|(k, _)| *k == key) {
-        return names;
-    }
-    let names: Names = Box::leak(Box::new(std::array::from_fn(|op| {
-        u8::try_from(op)
-            .ok()
-            .and_then(|op| PaddedName::new(table.op(op).name))
-    })));
-    built.push((key, names));
-    names
 }
 
 /// `name`, then at least `gap` spaces and as many more as reach `columns`

@@ -8,6 +8,7 @@ use pybc_versions::opcodes::{ArgKind, Jump, OpcodeTable};
 use pybc_versions::rules::{CacheText, CodeUnit, DisRules, Layout, LineTable, NullNote};
 
 use crate::columns::push_int_right;
+use crate::optable::OpTables;
 use crate::linetable::{
     co_lines, co_positions, lnotab_line_starts, lnotab_walk_starts, location_ranges, LineRange,
     Positions,
@@ -101,6 +102,8 @@ pub struct CodeListing {
 pub struct Dialect {
     pub table: &'static OpcodeTable,
     pub rules: DisRules,
+    /// `table`'s facts packed per opcode, and its names padded.
+    pub(crate) ops: &'static OpTables,
 }
 
 /// A raw (offset, start_offset, opcode, arg) as `_unpack_opargs` yields,
@@ -229,8 +232,8 @@ impl Iterator for ByteOps<'_> {
         let i = self.at;
         let op = *code.get(i)?;
         let offset = u32::try_from(i).unwrap_or(u32::MAX);
-        let base = d.table.base(op);
-        let is_ext = d.table.extended_arg_opcode() == Some(d.table.op(op).deopt);
+        let base = d.ops.facts(op);
+        let is_ext = base.extended_arg;
         let (arg, label_arg, long_arg, size): (Option<i64>, Option<i64>, bool, u8) = if base.has_arg
         {
             let raw = i64::from(code.get(i + 1).copied().unwrap_or(0))
@@ -285,10 +288,10 @@ impl Iterator for WordOps<'_> {
         let op = *self.code.get(self.at)?;
         let offset = u32::try_from(self.at).unwrap_or(u32::MAX);
         let oparg = self.code.get(self.at + 1).copied().unwrap_or(0);
-        let base = d.table.base(op);
+        let base = d.ops.facts(op);
         // Inline cache entries are no instructions: jump past them.
         self.at += 2 + 2 * usize::from(base.cache_entries);
-        let is_ext = d.table.extended_arg_opcode() == Some(d.table.op(op).deopt);
+        let is_ext = base.extended_arg;
         let arg = if base.has_arg {
             let arg = i64::from(oparg) | self.extended;
             let extended = if is_ext {

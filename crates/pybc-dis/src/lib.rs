@@ -10,6 +10,7 @@ mod decode;
 pub mod info;
 pub mod json;
 pub mod linetable;
+mod optable;
 mod text;
 
 pub use decode::{
@@ -46,6 +47,10 @@ impl Dialect {
         let table = OpcodeTable::for_implementation(version, implementation)
             .ok_or(UnsupportedVersion(version))?;
         let rules = DisRules::for_version(version).ok_or(UnsupportedVersion(version))?;
-        Ok(Dialect { table, rules })
+        Ok(Dialect {
+            table,
+            rules,
+            ops: optable::op_tables(table),
+        })
     }
 }

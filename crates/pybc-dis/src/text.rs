@@ -7,7 +7,7 @@ use pybc_model::{CodeObject, Object};
 use pybc_versions::opcodes::ArgKind;
 use pybc_versions::rules::{CacheText, Layout, PrintStyle};
 
-use crate::columns::{padded_names, push_int_right, push_padded_name, push_spaces, PaddedName};
+use crate::columns::{push_int_right, push_padded_name, push_spaces, PaddedName};
 use crate::decode::{decode, CodeListing, Dialect, Prepared, Step};
 use crate::linetable::Positions;
 
@@ -69,8 +69,6 @@ pub struct TextPrinter<'a> {
     source: Option<&'a [&'a str]>,
     /// Where finished text goes, and from what length on.
     flush: Option<(FlushHook<'a>, usize)>,
-    /// The opcode names, padded, of `dialect`.
-    padded_names: &'static [Option<PaddedName>; 256],
 }
 
 impl<'a> TextPrinter<'a> {
@@ -81,7 +79,6 @@ impl<'a> TextPrinter<'a> {
             addresses,
             source: None,
             flush: None,
-            padded_names: padded_names(dialect.table),
         }
     }
 
@@ -235,15 +232,11 @@ impl<'a> TextPrinter<'a> {
                 push_int_right(out, offset, offset_width);
             }
             out.push(' ');
-            let padded = self
-                .padded_names
-                .get(usize::from(r.opcode))
-                .copied()
-                .flatten();
+            let padded = self.dialect.ops.padded_name(r.opcode);
             match padded {
                 // The name and the blanks before the argument, at once.
-                Some(name) if r.has_arg() => push_padded_name(out, &name, OPNAME_WIDTH + 1, 1),
-                Some(name) => push_padded_name(out, &name, 0, 0),
+                Some(name) if r.has_arg() => push_padded_name(out, name, OPNAME_WIDTH + 1, 1),
+                Some(name) => push_padded_name(out, name, 0, 0),
                 None => {
                     out.push_str(step.opname);
                     if r.has_arg() {
@@ -370,10 +363,7 @@ impl<'a> TextPrinter<'a> {
                 fields.glue("  ");
             }
             fields.str("   ");
-            let padded = self
-                .padded_names
-                .get(usize::from(r.opcode))
-                .and_then(Option::as_ref);
+            let padded = self.dialect.ops.padded_name(r.opcode);
             push_op_fields(
                 &mut fields,
                 step.opname,
