@@ -88,6 +88,16 @@ fn read(input: &Input, args: &DisArgs) -> Result<Vec<u8>> {
     }
 }
 
+/// [`read`] into `buffer`, reusing its memory for a `.pyc`.
+fn read_into(input: &Input, args: &DisArgs, buffer: &mut Vec<u8>) -> Result<()> {
+    if input.is_source() {
+        *buffer = read(input, args)?;
+    } else {
+        input.read_into(&Limits::default(), buffer)?;
+    }
+    Ok(())
+}
+
 /// An input's bytes kept by a worker, or read again.
 fn reread(input: &Input, args: &DisArgs, kept: Option<Vec<u8>>) -> Result<Vec<u8>> {
     match kept {
@@ -313,10 +323,12 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
         color,
     };
     if streams(args, threads, items.len()) {
+        // One buffer for every input's bytes, kept at the largest size.
+        let mut data = Vec::new();
         for (index, item) in items.iter().enumerate() {
             let outcome = match item {
-                Ok(input) => read(input, args)
-                    .and_then(|data| stream_one(input, &data, args, mode, look(index), &mut out)),
+                Ok(input) => read_into(input, args, &mut data)
+                    .and_then(|()| stream_one(input, &data, args, mode, look(index), &mut out)),
                 Err((_, e)) => Err(anyhow!("{e:#}")),
             };
             bar.inc(1);

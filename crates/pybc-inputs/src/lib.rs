@@ -453,6 +453,26 @@ impl Input {
         }
     }
 
+    /// [`Input::read`] into `buffer` (its old contents replaced): a file
+    /// read into a buffer kept from the last one reuses its memory instead
+    /// of faulting in fresh pages.
+    pub fn read_into(&self, limits: &Limits, buffer: &mut Vec<u8>) -> Result<(), InputError> {
+        match &self.origin {
+            Origin::File(p) => {
+                buffer.clear();
+                let mut file = std::fs::File::open(p)?;
+                if let Ok(meta) = file.metadata() {
+                    // A hint only: a file that grows is still read whole.
+                    let size = usize::try_from(meta.len()).unwrap_or(0);
+                    buffer.reserve(size.saturating_add(1));
+                }
+                file.read_to_end(buffer)?;
+            }
+            _ => *buffer = self.read(limits)?,
+        }
+        Ok(())
+    }
+
     /// The Python source this input was compiled from, when it can be
     /// found (see the crate documentation), as text.
     pub fn source(&self, limits: &Limits) -> Option<String> {
