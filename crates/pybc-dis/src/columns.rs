@@ -157,7 +157,12 @@ mod tests {
     #[test]
     fn padded_names_pad_like_rust_formatting() {
         use super::{push_padded_name, PaddedName};
-        for name in ["NOP", "LOAD_CONST", "POP_JUMP_FORWARD_IF_FALSE", &"X".repeat(31)] {
+        for name in [
+            "NOP",
+            "LOAD_CONST",
+            "POP_JUMP_FORWARD_IF_FALSE",
+            &"X".repeat(31),
+        ] {
             let padded = PaddedName::new(name).unwrap_or_else(|| panic!("{name} fits"));
             for (columns, gap) in [(0, 0), (20, 0), (21, 1), (40, 1)] {
                 let mut out = String::from("é");

@@ -8,11 +8,11 @@ use pybc_versions::opcodes::{ArgKind, Jump, OpcodeTable};
 use pybc_versions::rules::{CacheText, CodeUnit, DisRules, Layout, LineTable, NullNote};
 
 use crate::columns::push_int_right;
-use crate::optable::OpTables;
 use crate::linetable::{
     co_lines, co_positions, lnotab_line_starts, lnotab_walk_starts, location_ranges, LineRange,
     Positions,
 };
+use crate::optable::OpTables;
 
 /// One entry of a 3.11+ exception table.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -1043,6 +1043,33 @@ mod tests {
         let mut out = String::new();
         TextPrinter::new(d, TextOptions::default(), &addresses).write_code(&mut out, code);
         out
+    }
+
+    #[test]
+    fn arguments_are_those_the_listing_decodes() {
+        // Random code strings (EXTENDED_ARG chains, inline caches and
+        // truncated tails, in both instruction eras): the budget's walk
+        // sees the arguments the listing shows.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for (major, minor) in [(2, 7), (3, 6), (3, 11), (3, 13), (3, 14)] {
+            let d = dialect(major, minor);
+            for len in 0..200 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        state as u8
+                    })
+                    .collect();
+                let listed: Vec<(ArgKind, i64)> = unpack_opargs(&bytes, d)
+                    .iter()
+                    .filter_map(|r| Some((r.arg_kind, r.arg()?)))
+                    .collect();
+                let walked: Vec<(ArgKind, i64)> = arguments(&bytes, d).collect();
+                assert_eq!(walked, listed, "{major}.{minor} {bytes:?}");
+            }
+        }
     }
 
     #[test]

@@ -57,7 +57,9 @@ impl OpTables {
     /// The opcode's name followed by spaces (`None`: not ASCII, or too
     /// long to pad).
     pub(crate) fn padded_name(&self, opcode: u8) -> Option<&PaddedName> {
-        self.padded.get(usize::from(opcode)).and_then(Option::as_ref)
+        self.padded
+            .get(usize::from(opcode))
+            .and_then(Option::as_ref)
     }
 }
 
