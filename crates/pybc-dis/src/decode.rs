@@ -658,17 +658,39 @@ impl<'c> Prepared<'c> {
         r.arg().and_then(|a| jump_target(self.d, r, a))
     }
 
-    /// Writes `argrepr` of an instruction with argument `arg` into `out`,
-    /// and returns its `argval` (only when `want_value`: building names
-    /// costs allocations the text printer does not need).
-    pub(crate) fn describe_arg(
+    /// Writes `argrepr` of an instruction with argument `arg` into `out`
+    /// (the text printer: no `argval` is built).
+    pub(crate) fn write_argrepr(
         &self,
         r: &RawOp,
         arg: i64,
         write_const: ConstWriter<'_>,
         out: &mut String,
-        want_value: bool,
+    ) {
+        let value = self.describe_arg::<false>(r, arg, write_const, out);
+        // Only variants that own nothing come back when no value is
+        // wanted. Forgetting them (nothing to free) keeps their drop glue,
+        // an out-of-line indirect jump per instruction, off the listing's
+        // path.
+        match value {
+            plain @ (ArgValue::None | ArgValue::Int(_) | ArgValue::Target(_)) => {
+                std::mem::forget(plain)
+            }
+            owning => drop(owning),
+        }
+    }
+
+    /// Writes `argrepr` of an instruction with argument `arg` into `out`,
+    /// and returns its `argval` (only when `WANT_VALUE`: building names
+    /// costs allocations the text printer does not need).
+    pub(crate) fn describe_arg<const WANT_VALUE: bool>(
+        &self,
+        r: &RawOp,
+        arg: i64,
+        write_const: ConstWriter<'_>,
+        out: &mut String,
     ) -> ArgValue {
+        let want_value = WANT_VALUE;
         let d = self.d;
         let t = d.table;
         let names = &self.names;
@@ -980,7 +1002,7 @@ impl<'c> Decoder<'c> {
             let mut argrepr = String::new();
             let argval = match r.arg() {
                 None => ArgValue::None,
-                Some(arg) => prep.describe_arg(r, arg, &write_const, &mut argrepr, true),
+                Some(arg) => prep.describe_arg::<true>(r, arg, &write_const, &mut argrepr),
             };
             let unit = step.unit();
             let cache_positions = (1..=usize::from(r.cache_entries))

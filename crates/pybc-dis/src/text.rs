@@ -250,7 +250,7 @@ impl<'a> TextPrinter<'a> {
                 let before = out.len();
                 out.push_str(" (");
                 let open = out.len();
-                prepared.describe_arg(r, arg, &write_const, out, false);
+                prepared.write_argrepr(r, arg, &write_const, out);
                 if out.len() == open {
                     out.truncate(before);
                 } else {
@@ -371,7 +371,7 @@ impl<'a> TextPrinter<'a> {
                 r.arg(),
                 true,
                 &mut |out, arg| {
-                    prepared.describe_arg(r, arg, &write_const, out, false);
+                    prepared.write_argrepr(r, arg, &write_const, out);
                 },
             );
             fields.finish();
