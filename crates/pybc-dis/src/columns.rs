@@ -86,18 +86,18 @@ impl<'a> Ascii<'a> {
             // The entry's last `columns` bytes, moved to the front.
             let shifted = u32::from_be_bytes(padded) << (8 * (4 - columns));
             self.0.extend_from_slice(&shifted.to_be_bytes());
-        } else if let Some(at) = columns.checked_sub(4).filter(|_| columns <= 16) {
+            self.0.truncate(end);
+        } else if columns <= 16 {
             let mut piece = SPACES;
-            if let Some(slot) = piece.get_mut(at..at + 4) {
+            if let Some(slot) = piece.get_mut(columns - 4..columns) {
                 slot.copy_from_slice(&padded);
             }
             self.0.extend_from_slice(&piece);
+            self.0.truncate(end);
         } else {
             self.spaces(columns - 4);
             self.0.extend_from_slice(&padded);
-            return;
         }
-        self.0.truncate(end);
     }
 }
 

@@ -667,17 +667,7 @@ impl<'c> Prepared<'c> {
         write_const: ConstWriter<'_>,
         out: &mut String,
     ) {
-        let value = self.describe_arg::<false>(r, arg, write_const, out);
-        // Only variants that own nothing come back when no value is
-        // wanted. Forgetting them (nothing to free) keeps their drop glue,
-        // an out-of-line indirect jump per instruction, off the listing's
-        // path.
-        match value {
-            plain @ (ArgValue::None | ArgValue::Int(_) | ArgValue::Target(_)) => {
-                std::mem::forget(plain)
-            }
-            owning => drop(owning),
-        }
+        self.describe_arg::<false>(r, arg, write_const, out);
     }
 
     /// Writes `argrepr` of an instruction with argument `arg` into `out`,
