@@ -362,7 +362,8 @@ fn jump_target(d: Dialect, r: &RawOp, arg: i64) -> Option<u32> {
 }
 
 fn parse_exception_table(table: &[u8]) -> Vec<ExceptionEntry> {
-    let mut out = Vec::new();
+    // An entry takes at least four bytes.
+    let mut out = Vec::with_capacity(table.len() / 4);
     let mut iter = table.iter().copied();
     let varint = |iter: &mut dyn Iterator<Item = u8>| -> Option<u32> {
         let mut b = iter.next()?;
@@ -436,6 +437,55 @@ impl<'a> VarNames<'a> {
         let i = usize::try_from(index).ok()?;
         Self::text(self.code.names().get(i))
     }
+}
+
+/// How [`Prepared::describe_arg`] returns an instruction's `argval`:
+/// built ([`WithValue`], for [`Instruction`]s) or not at all ([`NoValue`],
+/// for the text printer, which shows only `argrepr`).
+pub(crate) trait ArgValues {
+    type Value;
+    fn int(arg: i64) -> Self::Value;
+    fn target(offset: u32) -> Self::Value;
+    fn constant(obj: &Obj) -> Self::Value;
+    fn name(name: Cow<'_, str>) -> Self::Value;
+    fn pair(a: Cow<'_, str>, b: Cow<'_, str>) -> Self::Value;
+    fn text(text: &str) -> Self::Value;
+}
+
+pub(crate) struct WithValue;
+
+impl ArgValues for WithValue {
+    type Value = ArgValue;
+    fn int(arg: i64) -> ArgValue {
+        ArgValue::Int(arg)
+    }
+    fn target(offset: u32) -> ArgValue {
+        ArgValue::Target(offset)
+    }
+    fn constant(obj: &Obj) -> ArgValue {
+        ArgValue::Const(obj.clone())
+    }
+    fn name(name: Cow<'_, str>) -> ArgValue {
+        ArgValue::Name(name.into_owned())
+    }
+    fn pair(a: Cow<'_, str>, b: Cow<'_, str>) -> ArgValue {
+        ArgValue::NamePair(a.into_owned(), b.into_owned())
+    }
+    fn text(text: &str) -> ArgValue {
+        ArgValue::Text(text.to_string())
+    }
+}
+
+pub(crate) struct NoValue;
+
+impl ArgValues for NoValue {
+    type Value = ();
+    fn int(_: i64) {}
+    fn target(_: u32) {}
+    fn constant(_: &Obj) {}
+    fn name(_: Cow<'_, str>) {}
+    fn pair(_: Cow<'_, str>, _: Cow<'_, str>) {}
+    fn text(_: &str) {}
 }
 
 /// The label number at `offset`, given the sorted labelled offsets.
@@ -531,7 +581,9 @@ impl<'c> Prepared<'c> {
         };
 
         // Labels: jump targets, plus exception table offsets.
-        let mut labels: Vec<u32> = Vec::new();
+        // Sized for a jump every few instructions: growing a vector a
+        // few times per code object showed in profiles.
+        let mut labels: Vec<u32> = Vec::with_capacity(raw.len() / 4 + 3 * exception_entries.len());
         for r in &raw {
             let arg = if d.rules.labels_see_extended_arg {
                 r.arg()
@@ -563,6 +615,7 @@ impl<'c> Prepared<'c> {
         let label_of = |offset: u32| label_at(&labels, offset).unwrap_or(0);
         let mut exception_labels = Vec::new();
         if d.rules.layout == Layout::Labels {
+            exception_labels.reserve_exact(exception_entries.len());
             for e in &exception_entries {
                 exception_labels.push((label_of(e.start), label_of(e.end), label_of(e.target)));
             }
@@ -667,20 +720,20 @@ impl<'c> Prepared<'c> {
         write_const: ConstWriter<'_>,
         out: &mut String,
     ) {
-        self.describe_arg::<false>(r, arg, write_const, out);
+        self.describe_arg::<NoValue>(r, arg, write_const, out);
     }
 
     /// Writes `argrepr` of an instruction with argument `arg` into `out`,
-    /// and returns its `argval` (only when `WANT_VALUE`: building names
-    /// costs allocations the text printer does not need).
-    pub(crate) fn describe_arg<const WANT_VALUE: bool>(
+    /// and returns its `argval` as `V` builds it (the text printer builds
+    /// none: names would cost allocations, and even an unused value costs
+    /// its drop).
+    pub(crate) fn describe_arg<V: ArgValues>(
         &self,
         r: &RawOp,
         arg: i64,
         write_const: ConstWriter<'_>,
         out: &mut String,
-    ) -> ArgValue {
-        let want_value = WANT_VALUE;
+    ) -> V::Value {
         let d = self.d;
         let t = d.table;
         let names = &self.names;
@@ -693,7 +746,7 @@ impl<'c> Prepared<'c> {
         };
         let named = |out: &mut String, name: Option<Cow<'_, str>>, note: &str, set: bool| {
             let Some(n) = name else {
-                return ArgValue::Int(arg);
+                return V::int(arg);
             };
             // dis adds the note only to a non-empty name.
             if set && !n.is_empty() {
@@ -712,36 +765,24 @@ impl<'c> Prepared<'c> {
             } else {
                 out.push_str(&n);
             }
-            if want_value {
-                ArgValue::Name(n.into_owned())
-            } else {
-                ArgValue::None
-            }
+            V::name(n)
         };
         let text = |out: &mut String, s: &str| {
             out.push_str(s);
-            if want_value {
-                ArgValue::Text(s.to_string())
-            } else {
-                ArgValue::None
-            }
+            V::text(s)
         };
         let int_with = |out: &mut String, s: &str| {
             out.push_str(s);
-            ArgValue::Int(arg)
+            V::int(arg)
         };
         match r.arg_kind {
-            ArgKind::None | ArgKind::Plain => ArgValue::Int(arg),
+            ArgKind::None | ArgKind::Plain => V::int(arg),
             ArgKind::Const => match usize::try_from(arg).ok().and_then(|i| self.consts.get(i)) {
                 Some(obj) => {
                     write_const(out, obj);
-                    if want_value {
-                        ArgValue::Const(obj.clone())
-                    } else {
-                        ArgValue::None
-                    }
+                    V::constant(obj)
                 }
-                None => ArgValue::Int(arg),
+                None => V::int(arg),
             },
             ArgKind::Name => named(out, names.name(arg), "", false),
             ArgKind::Global => named(out, names.name(arg >> 1), "NULL", arg & 1 != 0),
@@ -749,7 +790,7 @@ impl<'c> Prepared<'c> {
             ArgKind::SuperAttr => named(out, names.name(arg >> 2), "NULL|self", arg & 1 != 0),
             ArgKind::ImportName => {
                 let Some(n) = names.name(arg >> 2) else {
-                    return ArgValue::Int(arg);
+                    return V::int(arg);
                 };
                 // `from . import x` imports the empty name: no note then.
                 if !n.is_empty() {
@@ -760,11 +801,7 @@ impl<'c> Prepared<'c> {
                         out.push_str(" + eager");
                     }
                 }
-                if want_value {
-                    ArgValue::Name(n.into_owned())
-                } else {
-                    ArgValue::None
-                }
+                V::name(n)
             }
             ArgKind::Jump => match jump_target(d, r, arg) {
                 Some(target) => {
@@ -792,9 +829,9 @@ impl<'c> Prepared<'c> {
                             push_int_right(out, i64::from(label), 0);
                         }
                     }
-                    ArgValue::Target(target)
+                    V::target(target)
                 }
-                None => ArgValue::Int(arg),
+                None => V::int(arg),
             },
             ArgKind::LocalPair => {
                 let a = names.local(arg >> 4).unwrap_or_default();
@@ -802,11 +839,7 @@ impl<'c> Prepared<'c> {
                 out.push_str(&a);
                 out.push_str(", ");
                 out.push_str(&b);
-                if want_value {
-                    ArgValue::NamePair(a.into_owned(), b.into_owned())
-                } else {
-                    ArgValue::None
-                }
+                V::pair(a, b)
             }
             ArgKind::Local => named(out, names.local(arg), "", false),
             ArgKind::Free => named(out, names.free(arg), "", false),
@@ -817,11 +850,7 @@ impl<'c> Prepared<'c> {
                 } else {
                     out.push_str(name);
                 }
-                if want_value {
-                    ArgValue::Text(name.to_string())
-                } else {
-                    ArgValue::None
-                }
+                V::text(name)
             }
             ArgKind::ConvertValue => text(out, pick(&["", "str", "repr", "ascii"], arg)),
             ArgKind::FormatValue => {
@@ -833,7 +862,7 @@ impl<'c> Prepared<'c> {
                     }
                     out.push_str("with format");
                 }
-                ArgValue::Int(arg)
+                V::int(arg)
             }
             ArgKind::FunctionFlags => {
                 let set = t
@@ -847,7 +876,7 @@ impl<'c> Prepared<'c> {
                     }
                     out.push_str(flag);
                 }
-                ArgValue::Int(arg)
+                V::int(arg)
             }
             ArgKind::BinaryOp => int_with(out, pick(t.nb_ops, arg)),
             ArgKind::Intrinsic1 => int_with(out, pick(t.intrinsic1, arg)),
@@ -864,7 +893,7 @@ impl<'c> Prepared<'c> {
                     raw & 255,
                     (raw >> 8) & 255
                 );
-                ArgValue::Int(arg)
+                V::int(arg)
             }
         }
     }
@@ -916,7 +945,7 @@ fn line_starts(
 /// `dict(findlinestarts(co))` from the ranges of `co_lines()`: where the
 /// line changes (3.13+ also where it becomes `None`).
 fn starts_of(ranges: impl Iterator<Item = LineRange>, layout: Layout) -> Vec<(u32, Option<i64>)> {
-    let mut starts = Vec::new();
+    let mut starts = Vec::with_capacity(16);
     let mut last: Option<Option<i64>> = None;
     for range in ranges {
         let keep = match layout {
@@ -992,7 +1021,7 @@ impl<'c> Decoder<'c> {
             let mut argrepr = String::new();
             let argval = match r.arg() {
                 None => ArgValue::None,
-                Some(arg) => prep.describe_arg::<true>(r, arg, &write_const, &mut argrepr),
+                Some(arg) => prep.describe_arg::<WithValue>(r, arg, &write_const, &mut argrepr),
             };
             let unit = step.unit();
             let cache_positions = (1..=usize::from(r.cache_entries))
