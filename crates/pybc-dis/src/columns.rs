@@ -68,7 +68,7 @@ impl<'a> Ascii<'a> {
 
     /// Entry `n` of `PADDED_SMALL`, its last `width` columns (at least
     /// the digits). Up to 16 columns take one fixed-size copy.
-    #[inline]
+    #[inline(always)]
     fn small(&mut self, n: usize, width: usize) {
         let padded: [u8; 4] = match PADDED_SMALL.as_bytes().get(4 * n..4 * n + 4) {
             Some(&[a, b, c, d]) => [a, b, c, d],
@@ -135,8 +135,9 @@ pub(crate) fn push_padded_name(out: &mut String, name: &PaddedName, columns: usi
 
 /// `f"{n:>width}"`, without going through `core::fmt`. Inlined: it runs
 /// three times a line, and a call saved and restored more registers than
-/// the copy itself takes.
-#[inline]
+/// the copy itself takes (`always`: left to itself, the compiler kept
+/// it out of line).
+#[inline(always)]
 pub(crate) fn push_int_right(out: &mut String, n: i64, width: usize) {
     match usize::try_from(n) {
         Ok(small) if small < SMALL => Ascii::new(out).small(small, width),

@@ -347,10 +347,18 @@ impl Estimator {
         // location entry can claim up to 8 code units, each becoming a
         // 64-byte `Positions` in a growing vector.
         let table = code.linetable_bytes();
-        // Branch-free, so it vectorises: entry starts have the top bit set.
+        // Branch-free on narrow lanes, so it vectorises: entry starts have
+        // the top bit set and claim at most 8 units, so a 4096-byte piece
+        // sums to at most 32768, within a `u16`.
         let claimed: u64 = table
-            .iter()
-            .map(|&b| u64::from(b >> 7) * (u64::from(b & 7) + 1))
+            .chunks(4096)
+            .map(|piece| {
+                let units = piece.iter().fold(0u16, |sum, &b| {
+                    let start_mask = 0u8.wrapping_sub(b >> 7);
+                    sum + u16::from(((b & 7) + 1) & start_mask)
+                });
+                u64::from(units)
+            })
             .sum();
         cost = add(cost, mul(128, add(len64(table.len()), claimed)));
         cost = add(cost, mul(64, len64(code.exceptiontable_bytes().len())));
