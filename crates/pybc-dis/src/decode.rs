@@ -269,6 +269,24 @@ impl Iterator for ByteOps<'_> {
     }
 }
 
+/// What an EXTENDED_ARG with argument `arg` adds to the next argument.
+#[cold]
+fn extend(d: Dialect, arg: i64) -> i64 {
+    let extended = arg
+        .checked_shl(u32::from(d.rules.extended_arg_shift))
+        .unwrap_or(0);
+    if d.rules.signed_extended_arg && extended >= 1 << 31 {
+        // The oparg is a C int: it wraps to negative.
+        let mut wrapped = (extended & 0xffff_ffff) - (1 << 32);
+        if wrapped >= 1 << 31 {
+            wrapped -= 1 << 32;
+        }
+        wrapped
+    } else {
+        bound_extended(extended)
+    }
+}
+
 /// 2-byte code units (3.6+), each instruction followed by its inline
 /// cache entries (3.11+).
 struct WordOps<'a> {
@@ -294,22 +312,8 @@ impl Iterator for WordOps<'_> {
         let is_ext = base.extended_arg;
         let arg = if base.has_arg {
             let arg = i64::from(oparg) | self.extended;
-            let extended = if is_ext {
-                arg.checked_shl(u32::from(d.rules.extended_arg_shift))
-                    .unwrap_or(0)
-            } else {
-                0
-            };
-            self.extended = if d.rules.signed_extended_arg && extended >= 1 << 31 {
-                // The oparg is a C int: it wraps to negative.
-                let mut wrapped = (extended & 0xffff_ffff) - (1 << 32);
-                if wrapped >= 1 << 31 {
-                    wrapped -= 1 << 32;
-                }
-                wrapped
-            } else {
-                bound_extended(extended)
-            };
+            // Only an EXTENDED_ARG carries anything into the next argument.
+            self.extended = if is_ext { extend(d, arg) } else { 0 };
             Some(arg)
         } else {
             if d.rules.extended_arg_cleared_by_no_arg {
