@@ -1071,7 +1071,6 @@ impl<'c> Decoder<'c> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-    use std::sync::Arc;
 
     use pybc_model::{CodeObject, Object, PyInt};
     use pybc_versions::PyVersion;
@@ -1080,10 +1079,10 @@ mod tests {
     use crate::{CodeAddresses, TextOptions, TextPrinter};
 
     fn code(bytes: &[u8], lnotab: &[u8], firstlineno: u32) -> CodeObject {
-        let obj = |o: Object| Some(Arc::new(o));
+        let obj = |o: Object| Some(Obj::new(o));
         CodeObject {
             code: obj(Object::Bytes(bytes.into())),
-            consts: obj(Object::Tuple(vec![Arc::new(Object::Int(PyInt::Small(7)))])),
+            consts: obj(Object::Tuple(vec![Obj::new(Object::Int(PyInt::Small(7)))])),
             names: obj(Object::Tuple(Vec::new())),
             varnames: obj(Object::Tuple(Vec::new())),
             linetable: obj(Object::Bytes(lnotab.into())),

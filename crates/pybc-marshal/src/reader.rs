@@ -4,7 +4,6 @@
 //! nesting is limited like CPython's own reader, and no allocation is sized
 //! by a length field beyond what the remaining bytes could hold.
 
-use std::sync::Arc;
 
 use pybc_model::{CodeObject, Obj, Object, PyInt, PyStr};
 use pybc_versions::layout::{code_layout_of, CodeField, IntWidth};
@@ -59,7 +58,7 @@ impl<'a> Reader<'a> {
                 Object::StopIteration,
                 Object::Ellipsis,
             ]
-            .map(Arc::new),
+            .map(Obj::new),
         }
     }
 
@@ -232,7 +231,7 @@ impl<'a> Reader<'a> {
                 let data = self.take(n, "a string")?;
                 if self.version.major < 3 {
                     // Python 2: an interned byte string, remembered for 'R'.
-                    let obj: Obj = Arc::new(Object::Bytes(data.into()));
+                    let obj: Obj = Obj::new(Object::Bytes(data.into()));
                     self.interned.push(obj.clone());
                     return Ok(self.fill(slot, obj));
                 }
@@ -337,7 +336,7 @@ impl<'a> Reader<'a> {
                 })
             }
         };
-        Ok(self.fill(slot, Arc::new(obj)))
+        Ok(self.fill(slot, Obj::new(obj)))
     }
 
     fn read_items(&mut self, n: usize) -> Result<Vec<Obj>, MarshalError> {

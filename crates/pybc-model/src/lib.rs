@@ -6,7 +6,6 @@
 //! objects), so that printers can show them and a writer can emit them again.
 //! Shared sub-objects (marshal references) are shared through [`Obj`].
 
-use std::sync::Arc;
 
 mod int;
 mod string;
@@ -15,7 +14,7 @@ pub use int::PyInt;
 pub use string::PyStr;
 
 /// A shared handle on an object; marshal references make the tree a DAG.
-pub type Obj = Arc<Object>;
+pub type Obj = triomphe::Arc<Object>;
 
 /// One Python object as marshal can hold it.
 #[derive(Debug, Clone, PartialEq)]

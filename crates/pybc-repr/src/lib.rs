@@ -312,10 +312,9 @@ mod tests {
 
     use super::*;
     use pybc_model::{PyInt, PyStr};
-    use std::sync::Arc;
 
     fn int(v: i64) -> Obj {
-        Arc::new(Object::Int(PyInt::Small(v)))
+        Obj::new(Object::Int(PyInt::Small(v)))
     }
 
     #[test]
@@ -342,10 +341,10 @@ mod tests {
         // Small ints hash to themselves: slots 1, 2, 3.
         assert_eq!(frozenset_order(&[int(3), int(1), int(2)], v), vec![1, 2, 0]);
         // 1, 1.0 and True are equal: only the first is kept.
-        let items = [int(1), Arc::new(Object::Float(1.0)), Arc::new(Object::True)];
+        let items = [int(1), Obj::new(Object::Float(1.0)), Obj::new(Object::True)];
         assert_eq!(frozenset_order(&items, v), vec![0]);
         // Address-hashed items keep the given order.
-        let items = [int(5), Arc::new(Object::Ellipsis), int(1)];
+        let items = [int(5), Obj::new(Object::Ellipsis), int(1)];
         assert_eq!(frozenset_order(&items, v), vec![0, 1, 2]);
     }
 
@@ -370,8 +369,8 @@ mod tests {
     #[test]
     fn code_objects() {
         let code = CodeObject {
-            name: Some(Arc::new(Object::Str(PyStr::from_text("f")))),
-            filename: Some(Arc::new(Object::None)),
+            name: Some(Obj::new(Object::Str(PyStr::from_text("f")))),
+            filename: Some(Obj::new(Object::None)),
             firstlineno: 3,
             ..CodeObject::default()
         };

@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::Path;
-use std::sync::Arc;
 
 use pybc_model::{CodeObject, Obj, Object, PyInt, PyStr};
 use pybc_repr::{py_hash, repr};
@@ -80,7 +79,7 @@ impl Reader<'_> {
             }
             b't' if self.py2 => {
                 let n = self.u32() as usize;
-                let obj = Arc::new(Object::Bytes(self.take(n).into()));
+                let obj = Obj::new(Object::Bytes(self.take(n).into()));
                 self.interned.push(obj.clone());
                 return obj;
             }
@@ -135,7 +134,7 @@ impl Reader<'_> {
             }
             other => panic!("unsupported marshal type {:?}", char::from(other)),
         };
-        let obj = Arc::new(obj);
+        let obj = Obj::new(obj);
         if let Some(i) = slot {
             self.refs[i] = Some(obj.clone());
         }
@@ -233,7 +232,7 @@ fn check_version(name: &str) -> (Counts, Vec<String>) {
                 let name_bytes = unhex(f[1]);
                 let file_bytes = unhex(f[2]);
                 let text_obj = |b: Vec<u8>| -> Obj {
-                    Arc::new(if version.major < 3 {
+                    Obj::new(if version.major < 3 {
                         Object::Bytes(b.into())
                     } else {
                         Object::Str(PyStr::new(b, false))

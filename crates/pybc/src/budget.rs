@@ -16,7 +16,6 @@
 //! input byte: streamed output then stays within a small multiple of the
 //! input.
 
-use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -198,8 +197,8 @@ impl Estimator {
         if let Some(sizes) = scalar_sizes(obj) {
             return sizes;
         }
-        let shared = Arc::strong_count(obj) > 1;
-        let key = Arc::as_ptr(obj);
+        let shared = Obj::strong_count(obj) > 1;
+        let key: *const Object = &**obj;
         if shared {
             if let Some(sizes) = self.memo.get(&key) {
                 return *sizes;
