@@ -87,10 +87,45 @@ pub(crate) fn repr_str3(s: &PyStr, version: PyVersion) -> String {
 
 /// [`repr_str3`], appended to `out`.
 pub(crate) fn write_repr_str3(out: &mut String, s: &PyStr, version: PyVersion) {
-    if let Some(text) = s.as_str().filter(|t| t.is_ascii()) {
-        write_ascii_repr(out, text);
-    } else {
-        write_code_point_repr(out, s, version);
+    match s.as_str() {
+        Some(text) => {
+            let scan = AsciiScan::of(text.as_bytes());
+            if scan.ascii {
+                write_ascii_repr_scanned(out, text, &scan);
+            } else {
+                write_code_point_repr(out, s, version);
+            }
+        }
+        None => write_code_point_repr(out, s, version),
+    }
+}
+
+/// What the `repr` of an ASCII string depends on, found in one pass.
+struct AsciiScan {
+    ascii: bool,
+    single_quote: bool,
+    double_quote: bool,
+    /// A control character, DEL or a backslash: something to escape.
+    escapes: bool,
+}
+
+impl AsciiScan {
+    fn of(data: &[u8]) -> AsciiScan {
+        // Branch-free on bytes, so the compiler vectorises the loop (most
+        // strings are docstrings and messages with nothing to escape).
+        let (mut high, mut single, mut double, mut special) = (0u8, 0u8, 0u8, 0u8);
+        for &b in data {
+            high |= b & 0x80;
+            single |= u8::from(b == b'\'');
+            double |= u8::from(b == b'"');
+            special |= u8::from(b < 0x20) | u8::from(b == 0x7f) | u8::from(b == b'\\');
+        }
+        AsciiScan {
+            ascii: high == 0,
+            single_quote: single != 0,
+            double_quote: double != 0,
+            escapes: special != 0,
+        }
     }
 }
 
@@ -129,12 +164,24 @@ fn write_code_point_repr(out: &mut String, s: &PyStr, version: PyVersion) {
 
 /// The Python 3 `repr` of an ASCII-only string: runs of printable
 /// characters are copied whole, the rest escaped.
+#[cfg(test)]
 fn write_ascii_repr(out: &mut String, text: &str) {
+    write_ascii_repr_scanned(out, text, &AsciiScan::of(text.as_bytes()));
+}
+
+/// [`write_ascii_repr`], given the string's [`AsciiScan`].
+fn write_ascii_repr_scanned(out: &mut String, text: &str, scan: &AsciiScan) {
     let data = text.as_bytes();
-    let quote = pick_quote(data.contains(&b'\''), data.contains(&b'"'));
+    let quote = pick_quote(scan.single_quote, scan.double_quote);
     let quote_byte = quote as u8;
     out.reserve(data.len() + 2);
     out.push(quote);
+    // The quote chosen appears in the text only when both do.
+    if !scan.escapes && !(scan.single_quote && scan.double_quote) {
+        out.push_str(text);
+        out.push(quote);
+        return;
+    }
     let mut run_start = 0;
     for (i, &b) in data.iter().enumerate() {
         let plain = (0x20..=0x7e).contains(&b) && b != b'\\' && b != quote_byte;
@@ -215,8 +262,11 @@ mod tests {
     #[test]
     fn ascii_fast_path_agrees_with_the_code_point_path() {
         let v = PyVersion::new(3, 13);
-        let samples: [&[u8]; 7] = [
+        let samples: [&[u8]; 10] = [
             b"",
+            b"\\",
+            b"a docstring long enough to be scanned in several vector steps",
+            b"a docstring long enough to be scanned, with one \x7f near its end",
             b"plain text",
             b"it's",
             b"both ' and \"",
