@@ -652,10 +652,8 @@ impl<'c> Prepared<'c> {
         // line starts and labels beside them.
         // (Cursors into the slices: cheaper per instruction than peekable
         // iterators.)
-        let starts: &[(u32, Option<i64>)] = self
-            .starts_by_offset
-            .as_ref()
-            .unwrap_or(&self.line_starts);
+        let starts: &[(u32, Option<i64>)] =
+            self.starts_by_offset.as_ref().unwrap_or(&self.line_starts);
         let labels: &[u32] = &self.labels;
         let (mut next_start, mut next_label) = (0, 0);
         self.raw.iter().map(move |r| {
@@ -1070,7 +1068,6 @@ impl<'c> Decoder<'c> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
-
 
     use pybc_model::{CodeObject, Object, PyInt};
     use pybc_versions::PyVersion;

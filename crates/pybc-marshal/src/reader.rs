@@ -4,7 +4,6 @@
 //! nesting is limited like CPython's own reader, and no allocation is sized
 //! by a length field beyond what the remaining bytes could hold.
 
-
 use pybc_model::{CodeObject, Obj, Object, PyInt, PyStr};
 use pybc_versions::layout::{code_layout_of, CodeField, IntWidth};
 use pybc_versions::PyVersion;

@@ -6,7 +6,6 @@
 //! objects), so that printers can show them and a writer can emit them again.
 //! Shared sub-objects (marshal references) are shared through [`Obj`].
 
-
 mod int;
 mod string;
 

@@ -177,7 +177,7 @@ fn write_ascii_repr_scanned(out: &mut String, text: &str, scan: &AsciiScan) {
     out.reserve(data.len() + 2);
     out.push(quote);
     // The quote chosen appears in the text only when both do.
-    if !scan.escapes && !(scan.single_quote && scan.double_quote) {
+    if !(scan.escapes || (scan.single_quote && scan.double_quote)) {
         out.push_str(text);
         out.push(quote);
         return;

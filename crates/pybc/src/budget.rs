@@ -16,7 +16,6 @@
 //! input byte: streamed output then stays within a small multiple of the
 //! input.
 
-
 use rustc_hash::FxHashMap;
 
 use pybc_dis::Dialect;
