@@ -728,6 +728,7 @@ impl<'c> Prepared<'c> {
 
     /// Writes `argrepr` of an instruction with argument `arg` into `out`
     /// (the text printer: no `argval` is built).
+    #[inline(always)]
     pub(crate) fn write_argrepr(
         &self,
         r: &RawOp,
@@ -742,6 +743,7 @@ impl<'c> Prepared<'c> {
     /// and returns its `argval` as `V` builds it (the text printer builds
     /// none: names would cost allocations, and even an unused value costs
     /// its drop).
+    #[inline(always)]
     pub(crate) fn describe_arg<V: ArgValues>(
         &self,
         r: &RawOp,
