@@ -113,9 +113,9 @@ pub(crate) struct RawOp {
     pub(crate) start_offset: u32,
     /// The argument, when `has_arg`.
     value: i64,
-    /// The argument `findlabels` sees (the print era ignores
-    /// EXTENDED_ARG), when `has_arg`.
-    label_value: i64,
+    /// `findlabels` sees only the argument's own 16 bits (the print era
+    /// ignores EXTENDED_ARG, whose carry is a multiple of 65536 there).
+    label_low16: bool,
     pub(crate) opcode: u8,
     /// Bytes the instruction takes (without inline caches): 1, 2 or 3.
     pub(crate) size: u8,
@@ -140,7 +140,12 @@ impl RawOp {
     }
 
     pub(crate) fn label_arg(&self) -> Option<i64> {
-        self.has_arg.then_some(self.label_value)
+        let value = if self.label_low16 {
+            self.value & 0xffff
+        } else {
+            self.value
+        };
+        self.has_arg.then_some(value)
     }
 }
 
@@ -234,8 +239,7 @@ impl Iterator for ByteOps<'_> {
         let offset = u32::try_from(i).unwrap_or(u32::MAX);
         let base = d.ops.facts(op);
         let is_ext = base.extended_arg;
-        let (arg, label_arg, long_arg, size): (Option<i64>, Option<i64>, bool, u8) = if base.has_arg
-        {
+        let (arg, long_arg, size): (Option<i64>, bool, u8) = if base.has_arg {
             let raw = i64::from(code.get(i + 1).copied().unwrap_or(0))
                 | (i64::from(code.get(i + 2).copied().unwrap_or(0)) << 8);
             let arg = raw + self.extended;
@@ -246,9 +250,12 @@ impl Iterator for ByteOps<'_> {
                 self.extended = bound_extended(arg.checked_shl(16).unwrap_or(0));
                 self.long_pending = true;
             }
-            (Some(arg), Some(raw), long_arg, 3)
+            // The carry is a non-negative multiple of 65536 (see
+            // `bound_extended`), so the low 16 bits are `raw` again.
+            debug_assert_eq!(arg & 0xffff, raw);
+            (Some(arg), long_arg, 3)
         } else {
-            (None, None, false, 1)
+            (None, false, 1)
         };
         let start_offset = self.prefix_start.unwrap_or(offset);
         self.prefix_start = if is_ext { Some(start_offset) } else { None };
@@ -257,7 +264,7 @@ impl Iterator for ByteOps<'_> {
             offset,
             start_offset,
             value: arg.unwrap_or(0),
-            label_value: label_arg.unwrap_or(0),
+            label_low16: true,
             opcode: op,
             size,
             has_arg: arg.is_some(),
@@ -335,7 +342,7 @@ impl Iterator for WordOps<'_> {
             offset,
             start_offset,
             value: arg.unwrap_or(0),
-            label_value: arg.unwrap_or(0),
+            label_low16: false,
             opcode: op,
             size: 2,
             has_arg: arg.is_some(),
@@ -529,13 +536,19 @@ pub(crate) struct Prepared<'c> {
 #[derive(Copy, Clone)]
 pub(crate) struct Step<'p> {
     pub(crate) raw: &'p RawOp,
-    pub(crate) opname: &'static str,
+    /// The opcode table, for the name (looked up only when shown: most
+    /// lines take the padded name instead).
+    table: &'static OpcodeTable,
     pub(crate) starts_line: bool,
     pub(crate) line_number: Option<i64>,
     pub(crate) label: Option<u32>,
 }
 
 impl Step<'_> {
+    pub(crate) fn opname(&self) -> &'static str {
+        self.table.op(self.raw.opcode).name
+    }
+
     /// The index of the instruction's code unit.
     pub(crate) fn unit(&self) -> usize {
         (self.raw.offset / 2) as usize
@@ -680,7 +693,7 @@ impl<'c> Prepared<'c> {
             };
             Step {
                 raw: r,
-                opname: self.d.table.op(r.opcode).name,
+                table: self.d.table,
                 starts_line: start,
                 line_number,
                 label,
@@ -1046,7 +1059,7 @@ impl<'c> Decoder<'c> {
                 .collect();
             Instruction {
                 opcode: r.opcode,
-                opname: step.opname,
+                opname: step.opname(),
                 arg: r.arg(),
                 argval,
                 argrepr,

@@ -238,10 +238,10 @@ impl<'a> TextPrinter<'a> {
                 Some(name) if r.has_arg() => push_padded_name(out, name, OPNAME_WIDTH + 1, 1),
                 Some(name) => push_padded_name(out, name, 0, 0),
                 None => {
-                    out.push_str(step.opname);
+                    out.push_str(step.opname());
                     if r.has_arg() {
                         // Opcode names are ASCII (a test of the tables checks it).
-                        push_spaces(out, OPNAME_WIDTH.saturating_sub(step.opname.len()) + 1);
+                        push_spaces(out, OPNAME_WIDTH.saturating_sub(step.opname().len()) + 1);
                     }
                 }
             }
@@ -366,7 +366,7 @@ impl<'a> TextPrinter<'a> {
             let padded = self.dialect.ops.padded_name(r.opcode);
             push_op_fields(
                 &mut fields,
-                step.opname,
+                step.opname(),
                 padded,
                 r.arg(),
                 true,
