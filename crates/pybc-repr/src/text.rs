@@ -87,16 +87,12 @@ pub(crate) fn repr_str3(s: &PyStr, version: PyVersion) -> String {
 
 /// [`repr_str3`], appended to `out`.
 pub(crate) fn write_repr_str3(out: &mut String, s: &PyStr, version: PyVersion) {
-    match s.as_str() {
-        Some(text) => {
-            let scan = AsciiScan::of(text.as_bytes());
-            if scan.ascii {
-                write_ascii_repr_scanned(out, text, &scan);
-            } else {
-                write_code_point_repr(out, s, version);
-            }
-        }
-        None => write_code_point_repr(out, s, version),
+    match s
+        .as_str()
+        .map(|text| (text, AsciiScan::of(text.as_bytes())))
+    {
+        Some((text, scan)) if scan.ascii => write_ascii_repr(out, text, &scan),
+        _ => write_code_point_repr(out, s, version),
     }
 }
 
@@ -162,15 +158,9 @@ fn write_code_point_repr(out: &mut String, s: &PyStr, version: PyVersion) {
     out.push(quote);
 }
 
-/// The Python 3 `repr` of an ASCII-only string: runs of printable
-/// characters are copied whole, the rest escaped.
-#[cfg(test)]
-fn write_ascii_repr(out: &mut String, text: &str) {
-    write_ascii_repr_scanned(out, text, &AsciiScan::of(text.as_bytes()));
-}
-
-/// [`write_ascii_repr`], given the string's [`AsciiScan`].
-fn write_ascii_repr_scanned(out: &mut String, text: &str, scan: &AsciiScan) {
+/// The Python 3 `repr` of an ASCII-only string, given its [`AsciiScan`]:
+/// runs of printable characters are copied whole, the rest escaped.
+fn write_ascii_repr(out: &mut String, text: &str, scan: &AsciiScan) {
     let data = text.as_bytes();
     let quote = pick_quote(scan.single_quote, scan.double_quote);
     let quote_byte = quote as u8;
@@ -277,7 +267,8 @@ mod tests {
         for data in samples {
             let s = PyStr::new(data, false);
             let mut fast = String::new();
-            write_ascii_repr(&mut fast, std::str::from_utf8(data).unwrap());
+            let text = std::str::from_utf8(data).unwrap();
+            write_ascii_repr(&mut fast, text, &AsciiScan::of(data));
             let mut slow = String::new();
             write_code_point_repr(&mut slow, &s, v);
             assert_eq!(fast, slow, "{data:?}");
