@@ -12,11 +12,15 @@ For every version with an oracle (scripts/oracles.py; default: all found):
    the sources have it, into .cache/conformance/<version>/pyc/ (files that do
    not compile are counted and skipped), and records what its own
    `dis.dis(code)` prints for each into
-   .cache/conformance/<version>/expected/<option>/<rel>.dis. One interpreter
+   .cache/conformance/<version>/expected/<option>/<rel>.dis.gz (gzipped: a
+   whole standard library's listings are gigabytes of text). One interpreter
    process does both (scripts/oracle_driver.py). The cache is reused and
    completed incrementally; --fresh discards it.
-2. pybc disassembles each .pyc (`pybc [-C|-O|-P] FILE.pyc`, in parallel, with
-   a timeout) and its stdout is compared with the expected text, after
+2. pybc disassembles the .pyc tree of one version and option at a time
+   (`pybc [-C|-O|-P] -o DIR`; a file it gives no output for is run on its
+   own, with a timeout), each output is compared with the expected text, and
+   the outputs are deleted before the next batch (disk use stays near one
+   batch's size). Comparison is after
    replacing object addresses (` at 0x...`) with ` at 0xADDR` on both sides.
    For Pyodide oracles (32-bit builds, whose string hashes, and so set
    iteration order, differ from 64-bit builds) the elements of each
@@ -37,6 +41,7 @@ is given and something differs.
 import argparse
 import concurrent.futures
 import difflib
+import gzip
 import json
 import os
 import re
@@ -244,7 +249,7 @@ def run_oracle(oracle, options, limit, fresh, timeout):
     vdir = os.path.join(CACHE, oracle.cache_name)
     meta_path = os.path.join(vdir, "meta.json")
     meta = {"kind": oracle.kind, "full_version": oracle.full_version,
-            "stdlib_dir": oracle.stdlib_dir}
+            "stdlib_dir": oracle.stdlib_dir, "expected": "gzip"}
     if not fresh and os.path.isfile(meta_path):
         try:
             with open(meta_path) as f:
@@ -282,6 +287,7 @@ def run_oracle(oracle, options, limit, fresh, timeout):
             "pyc_dir": os.path.join(vdir, "pyc"),
             "expected_dir": os.path.join(vdir, "expected"),
             "layout": "tree",
+            "compress": True,
             "options": options,
             "journal": journal,
         }
@@ -341,9 +347,9 @@ def batch_outputs(pybc, vdir, option, jobs, timeout):
 def compare_one(pybc, vdir, rel, option, pyodide, timeout, batch_dir=None):
     flag = OPTIONS[option][0]
     pyc = os.path.join(vdir, "pyc", stem(rel) + ".pyc")
-    exp_path = os.path.join(vdir, "expected", option, stem(rel) + ".dis")
+    exp_path = os.path.join(vdir, "expected", option, stem(rel) + ".dis.gz")
     version = os.path.basename(vdir.rstrip(os.sep)).split("-")[0]  # "3.9" of "3.9-debian"
-    with open(exp_path, "rb") as f:
+    with gzip.open(exp_path, "rb") as f:
         expected = normalize(f.read().decode("utf-8", "surrogateescape"), pyodide, version)
     batch_file = None
     if batch_dir:
@@ -405,16 +411,14 @@ def run_pybc(pybc, results, options, jobs, timeout):
     log("pybc: %d comparisons" % len(tasks))
     t0 = time.time()
     done = [0]
-    batch_dirs = {}
-    for res in results:
-        for option in res["cases"]:
-            batch_dirs[(res["vdir"], option)] = batch_outputs(pybc, res["vdir"], option, jobs,
-                                                              timeout)
+    batches = {}  # (vdir, option) -> its tasks, in order
+    for task in tasks:
+        batches.setdefault((task[2], task[1]), []).append(task)
 
-    def work(task):
+    def work(task, batch_dir):
         res, option, vdir, rel = task
         outcome = compare_one(pybc, vdir, rel, option, res["kind"] == "pyodide", timeout,
-                              batch_dirs.get((vdir, option)))
+                              batch_dir)
         with _print_lock:
             done[0] += 1
             if done[0] % 2000 == 0:
@@ -422,12 +426,18 @@ def run_pybc(pybc, results, options, jobs, timeout):
         return task, outcome
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        for (res, option, vdir, rel), (status, detail) in pool.map(work, tasks):
-            case = res["cases"][option]
-            if status == "ok":
-                case["ok"] += 1
-            else:
-                case["fail"].append((rel, status, detail))
+        for (vdir, option), batch in batches.items():
+            batch_dir = batch_outputs(pybc, vdir, option, jobs, timeout)
+            try:
+                outcomes = list(pool.map(lambda t: work(t, batch_dir), batch))
+            finally:
+                shutil.rmtree(os.path.join(vdir, "pybc-out"), ignore_errors=True)
+            for (res, option, vdir, rel), (status, detail) in outcomes:
+                case = res["cases"][option]
+                if status == "ok":
+                    case["ok"] += 1
+                else:
+                    case["fail"].append((rel, status, detail))
     return time.time() - t0
 
 

@@ -18,6 +18,7 @@ JOB.json:
           #       expected_dir/<rel without .py>.<option>.dis otherwise
       "options": ["default", "C", "O", "P"],
       "normalize_addresses": false,   # write " at 0xADDR" for object addresses
+      "compress": false,       # write each expected file gzipped, as <name>.dis.gz
       "journal": FILE          # appended to, one JSON object a line
     }
 
@@ -25,7 +26,8 @@ The code object disassembled is the one marshal loads back from the .pyc
 (its frozensets iterate in load order, as for `dis` of a .pyc file). A .pyc
 is written with a zero timestamp (deterministic bytes) and is reused,
 not rewritten, when it already exists; an expected file that already exists
-is left alone. For each item the journal gets {"start": rel} before any work
+is left alone. Compressed expected files (gzip level 1, about a seventh of
+the text) keep a whole standard library's listings small on disk. For each item the journal gets {"start": rel} before any work
 and {"rel": rel, "compile": null | error, "dis": {option: null | error}}
 after it, so that a caller can tell which item killed the process.
 
@@ -38,6 +40,7 @@ co_consts order (the order dis.dis recurses), each preceded by a blank line
 """
 from __future__ import print_function
 
+import gzip
 import io
 import json
 import marshal
@@ -95,6 +98,14 @@ def write_atomic(path, data):
     os.rename(tmp, path)
 
 
+def gzipped(data):
+    buf = io.BytesIO()
+    # mtime=0: the same text gives the same bytes.
+    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=1, mtime=0) as f:
+        f.write(data)
+    return buf.getvalue()
+
+
 def header(source_size):
     # magic, (3.7+: flags = 0, timestamp based), mtime = 0, (3.3+: source size)
     parts = [MAGIC_NUMBER]
@@ -118,10 +129,11 @@ def stem(rel):
 
 def expected_path(job, rel, option):
     base = stem(rel)
+    suffix = ".dis.gz" if job.get("compress") else ".dis"
     if job.get("layout") == "flat":
-        name = base + (".dis" if option == "default" else "." + option + ".dis")
+        name = base + (suffix if option == "default" else "." + option + suffix)
         return os.path.join(job["expected_dir"], name)
-    return os.path.join(job["expected_dir"], option, base + ".dis")
+    return os.path.join(job["expected_dir"], option, base + suffix)
 
 
 def code_infos(code):
@@ -202,7 +214,7 @@ def process(job, item, journal):
         if job.get("normalize_addresses"):
             text = ADDRESS.sub(" at 0xADDR", text.decode("utf-8", "surrogatepass")).encode(
                 "utf-8", "surrogatepass")
-        write_atomic(out, text)
+        write_atomic(out, gzipped(text) if job.get("compress") else text)
         record["dis"][option] = None
     return record
 
