@@ -196,6 +196,11 @@ def bench_version(version, repeat, cores):
     except (subprocess.CalledProcessError, OSError) as exc:
         log("xdis unavailable: %s" % exc)
 
+    # Each output is as large as the listing (about 200 MB): none is kept.
+    for path in (out_path, out_path + ".all", os.path.join(BENCH, "floor.out"),
+                 os.path.join(BENCH, "dis.out"), os.path.join(BENCH, "xdis.out")):
+        if os.path.exists(path):
+            os.remove(path)
     return {
         "version": version, "files": len(files), "mb": total / 1e6, "out_mb": out_bytes / 1e6,
         "floor": t_floor, "pybc1": t_pybc, "pybcN": t_all, "cores": cores,
