@@ -27,9 +27,10 @@ The code object disassembled is the one marshal loads back from the .pyc
 is written with a zero timestamp (deterministic bytes) and is reused,
 not rewritten, when it already exists; an expected file that already exists
 is left alone. Compressed expected files (gzip level 1, about a seventh of
-the text) keep a whole standard library's listings small on disk. For each item the journal gets {"start": rel} before any work
-and {"rel": rel, "compile": null | error, "dis": {option: null | error}}
-after it, so that a caller can tell which item killed the process.
+the text) keep a whole standard library's listings small on disk. For each
+item the journal gets {"start": rel} before any work and {"rel": rel,
+"compile": null | error, "dis": {option: null | error}} after it, so that a
+caller can tell which item killed the process.
 
 Options: default is dis.dis(code); C adds show_caches=True (3.11+), O adds
 show_offsets=True (3.13+), P adds show_positions=True (3.14+). I is
