@@ -151,6 +151,8 @@ def bench_version(version, repeat, cores):
     log("%s: %d files, %.1f MB" % (version, len(files), total / 1e6))
 
     out_path = os.path.join(BENCH, "out-%s.txt" % version)
+    floor_out, dis_out, xdis_out = (os.path.join(BENCH, name)
+                                    for name in ("floor.out", "dis.out", "xdis.out"))
     jobs = pybc_has_jobs()
     one = [PYBC] + (["-j", "1"] if jobs else []) + files
     t_pybc = timed(one, stdout=out_path, repeat=repeat)
@@ -175,15 +177,14 @@ def bench_version(version, repeat, cores):
     # time, which costs more than the writing itself).
     floor_script = ('cat "$@" > /dev/null; '
                     'dd if=/dev/zero of=%s bs=1M count=%d iflag=count_bytes status=none') % (
-        os.path.join(BENCH, "floor.out"), out_bytes)
+        floor_out, out_bytes)
     t_floor = timed(["sh", "-c", floor_script, "sh"] + files, repeat=repeat,
-                    writes=[os.path.join(BENCH, "floor.out")])
+                    writes=[floor_out])
 
     script = os.path.join(BENCH, "cpython_dis.py")
     with open(script, "w") as f:
         f.write(CPYTHON_DIS)
-    t_dis = timed(oracle.argv(script, names, os.path.join(BENCH, "dis.out")),
-                  env=oracle.env(), writes=[os.path.join(BENCH, "dis.out")])
+    t_dis = timed(oracle.argv(script, names, dis_out), env=oracle.env(), writes=[dis_out])
 
     t_xdis = None
     try:
@@ -191,14 +192,12 @@ def bench_version(version, repeat, cores):
         xscript = os.path.join(BENCH, "xdis_dis.py")
         with open(xscript, "w") as f:
             f.write(XDIS_DIS)
-        t_xdis = timed([py, xscript, names, os.path.join(BENCH, "xdis.out")],
-                       writes=[os.path.join(BENCH, "xdis.out")])
+        t_xdis = timed([py, xscript, names, xdis_out], writes=[xdis_out])
     except (subprocess.CalledProcessError, OSError) as exc:
         log("xdis unavailable: %s" % exc)
 
     # Each output is as large as the listing (about 200 MB): none is kept.
-    for path in (out_path, out_path + ".all", os.path.join(BENCH, "floor.out"),
-                 os.path.join(BENCH, "dis.out"), os.path.join(BENCH, "xdis.out")):
+    for path in (out_path, out_path + ".all", floor_out, dis_out, xdis_out):
         if os.path.exists(path):
             os.remove(path)
     return {

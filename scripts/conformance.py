@@ -432,7 +432,7 @@ def run_pybc(pybc, results, options, jobs, timeout):
                 outcomes = list(pool.map(lambda t: work(t, batch_dir), batch))
             finally:
                 shutil.rmtree(os.path.join(vdir, "pybc-out"), ignore_errors=True)
-            for (res, option, vdir, rel), (status, detail) in outcomes:
+            for (res, _, _, rel), (status, detail) in outcomes:
                 case = res["cases"][option]
                 if status == "ok":
                     case["ok"] += 1
