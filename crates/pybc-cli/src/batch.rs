@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pybc_inputs::{Input, Limits, Origin};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Condvar, Mutex};
+use std::sync::{Condvar, Mutex};
 
 use crate::{compile, ColorArg, DisArgs, FormatArg, Mode};
 
@@ -28,6 +28,9 @@ const WAITING_UP_TO: usize = 16 << 20;
 /// and listed again, streamed, when its turn to be written comes: memory
 /// then stays bounded whatever the inputs' listings.
 const HOLD_UP_TO: usize = 4 << 20;
+/// Listing bytes to expect per input byte (about 4 for CPython's own
+/// files), to size an output buffer once.
+const LISTING_PER_INPUT_BYTE: usize = 5;
 /// Output buffers are reused for later inputs up to this capacity (most
 /// listings are far smaller; a few large ones need not stay allocated).
 const KEEP_BUFFER_UP_TO: usize = 1 << 20;
@@ -153,18 +156,43 @@ fn produce(
     look: Look,
     buffer: Vec<u8>,
 ) -> Result<Produced> {
+    let mut buffer = buffer;
+    buffer.clear();
+    let data = read(input, args)?;
+    let too_long = |data: Vec<u8>| {
+        let keep = matches!(input.origin, Origin::Stdin) || input.is_source();
+        Ok(Produced::TooLong(keep.then_some(data)))
+    };
+    if mode == Mode::Dis && args.format == FormatArg::Text && !look.color {
+        // The listing is written straight into the buffer it is held in:
+        // no second copy of the text, no other buffer to fault in.
+        let (module, options) = load(input, &data, args, look.csv_header)?;
+        let listing = pybc::TextListing::new(&module, &options)?;
+        let mut text = String::from_utf8(buffer).unwrap_or_default();
+        // Sized once: growing would copy the text, into fresh pages.
+        text.reserve(
+            data.len()
+                .saturating_mul(LISTING_PER_INPUT_BYTE)
+                .min(HOLD_UP_TO + 1),
+        );
+        if look.header {
+            text.push_str("==> ");
+            text.push_str(&input.name);
+            text.push_str(" <==\n");
+        }
+        if listing.write_within(&mut text, HOLD_UP_TO) {
+            return Ok(Produced::Held(text.into_bytes()));
+        }
+        drop(module);
+        return too_long(data);
+    }
     let mut held = Held {
         bytes: buffer,
         too_long: false,
     };
-    held.bytes.clear();
-    let data = read(input, args)?;
     match stream_one(input, &data, args, mode, look, &mut held)? {
         Ok(()) => Ok(Produced::Held(held.bytes)),
-        Err(_) if held.too_long => {
-            let keep = matches!(input.origin, Origin::Stdin) || input.is_source();
-            Ok(Produced::TooLong(keep.then_some(data)))
-        }
+        Err(_) if held.too_long => too_long(data),
         Err(e) => Err(e.into()),
     }
 }
@@ -308,8 +336,8 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
         Some(n) if n > 0 => n,
         _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    // Not locked for the whole run: in parallel runs, any thread may write.
+    let mut out = io::BufWriter::new(io::stdout());
     let mut failures: Vec<String> = Vec::new();
     let mut written = 0usize;
     let header = several && args.format == FormatArg::Text;
@@ -450,14 +478,21 @@ enum Delivered {
     Stop(io::Error),
 }
 
-/// Which outputs workers may produce, and the buffers they may reuse.
+/// What the threads of [`in_order`] share: which outputs may be produced,
+/// those finished and waiting for their turn, and the buffers to reuse.
 struct Window {
     /// Outputs delivered so far (all those before this index).
     delivered: usize,
-    /// Bytes of the outputs finished but not delivered yet.
+    /// Finished outputs not delivered yet, by input index.
+    done: BTreeMap<usize, Result<Produced>>,
+    /// Bytes those outputs hold.
     waiting: usize,
+    /// A thread is delivering outputs (only one at a time does).
+    delivering: bool,
     spare: Vec<Vec<u8>>,
     stop: bool,
+    /// The write error that stopped the run.
+    failed: Option<io::Error>,
 }
 
 /// Bytes an output holds while it waits for its turn.
@@ -469,108 +504,110 @@ fn waiting_len(result: &Result<Produced>) -> usize {
     }
 }
 
-/// Runs `work` on inputs `0..count` on `threads` worker threads, and
-/// `deliver` on each result in input order on the calling thread, which
-/// writes while the workers go on. Workers take inputs in order and stay
-/// at most [`AHEAD_PER_THREAD`] × `threads` inputs, and
-/// [`WAITING_UP_TO`] bytes of finished outputs, ahead of delivery.
+/// Runs `work` on inputs `0..count` on `threads` threads (the calling one
+/// included), and `deliver` on each result in input order. No thread
+/// only writes: the one that finishes the output due next delivers it,
+/// and every later one already finished, while the others go on working
+/// (a writer thread of its own would compete with them for the cores,
+/// and wake up for every output). Threads take inputs in order and stay
+/// at most [`AHEAD_PER_THREAD`] × `threads` inputs, and [`WAITING_UP_TO`]
+/// bytes of finished outputs, ahead of delivery.
 fn in_order(
     count: usize,
     threads: usize,
     work: &(dyn Fn(usize, Vec<u8>) -> Result<Produced> + Sync),
-    mut deliver: impl FnMut(usize, Result<Produced>) -> Delivered,
+    deliver: impl FnMut(usize, Result<Produced>) -> Delivered + Send,
 ) -> io::Result<()> {
     let threads = threads.clamp(1, count.max(1));
     let ahead = threads * AHEAD_PER_THREAD;
     let next = AtomicUsize::new(0);
     let window = Mutex::new(Window {
         delivered: 0,
+        done: BTreeMap::new(),
         waiting: 0,
+        delivering: false,
         spare: Vec::new(),
         stop: false,
+        failed: None,
     });
     let turn = Condvar::new();
-    let (sender, receiver) = mpsc::channel::<(usize, Result<Produced>)>();
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            let sender = sender.clone();
-            let (next, window, turn) = (&next, &window, &turn);
-            scope.spawn(move || loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                if index >= count {
-                    break;
-                }
-                let buffer = {
-                    let Ok(mut w) = window.lock() else { break };
-                    while (index >= w.delivered + ahead
-                        || index > w.delivered && w.waiting > WAITING_UP_TO)
-                        && !w.stop
-                    {
-                        w = match turn.wait(w) {
-                            Ok(w) => w,
-                            Err(_) => return,
-                        };
-                    }
-                    if w.stop {
-                        break;
-                    }
-                    w.spare.pop().unwrap_or_default()
-                };
-                let result = work(index, buffer);
-                if let Ok(mut w) = window.lock() {
-                    w.waiting += waiting_len(&result);
-                }
-                if sender.send((index, result)).is_err() {
-                    break;
-                }
-            });
+    let deliver = Mutex::new(deliver);
+    let worker = || loop {
+        let index = next.fetch_add(1, Ordering::Relaxed);
+        if index >= count {
+            break;
         }
-        drop(sender);
-        let mut waiting: BTreeMap<usize, Result<Produced>> = BTreeMap::new();
-        let mut wanted = 0;
-        let mut outcome = Ok(());
-        for (index, result) in receiver.iter() {
-            waiting.insert(index, result);
-            while let Some(result) = waiting.remove(&wanted) {
-                let len = waiting_len(&result);
-                let reusable = match deliver(wanted, result) {
-                    Delivered::Next(buffer) => buffer,
-                    Delivered::Stop(e) => {
-                        outcome = Err(e);
-                        None
-                    }
+        let buffer = {
+            let Ok(mut w) = window.lock() else { break };
+            while (index >= w.delivered + ahead || index > w.delivered && w.waiting > WAITING_UP_TO)
+                && !w.stop
+            {
+                w = match turn.wait(w) {
+                    Ok(w) => w,
+                    Err(_) => return,
                 };
-                wanted += 1;
-                if let Ok(mut w) = window.lock() {
-                    w.delivered = wanted;
-                    w.waiting = w.waiting.saturating_sub(len);
-                    w.stop |= outcome.is_err();
-                    let keep = |b: &Vec<u8>| b.capacity() <= KEEP_BUFFER_UP_TO;
-                    if let Some(buffer) = reusable.filter(keep) {
-                        // A few buffers serve the workers; more would only
-                        // keep memory.
-                        if w.spare.len() < 2 * threads {
-                            w.spare.push(buffer);
-                        }
-                    }
-                }
-                turn.notify_all();
-                if outcome.is_err() {
-                    break;
-                }
             }
-            if outcome.is_err() {
+            if w.stop {
                 break;
             }
+            w.spare.pop().unwrap_or_default()
+        };
+        let result = work(index, buffer);
+        let Ok(mut w) = window.lock() else { break };
+        w.waiting += waiting_len(&result);
+        w.done.insert(index, result);
+        if w.delivering {
+            continue;
         }
-        // Workers waiting for their turn see `stop` (or finish), then the
-        // scope joins them.
-        if let Ok(mut w) = window.lock() {
-            w.stop = true;
+        w.delivering = true;
+        while !w.stop {
+            let due = w.delivered;
+            let Some(result) = w.done.remove(&due) else {
+                break;
+            };
+            let len = waiting_len(&result);
+            drop(w);
+            let delivered = match deliver.lock() {
+                Ok(mut deliver) => deliver(due, result),
+                Err(_) => Delivered::Stop(io::Error::other("an output thread failed")),
+            };
+            w = match window.lock() {
+                Ok(w) => w,
+                Err(_) => return,
+            };
+            w.delivered = due + 1;
+            w.waiting = w.waiting.saturating_sub(len);
+            match delivered {
+                Delivered::Next(Some(buffer)) if buffer.capacity() <= KEEP_BUFFER_UP_TO => {
+                    // A few buffers serve the threads; more would only
+                    // keep memory.
+                    if w.spare.len() < 2 * threads {
+                        w.spare.push(buffer);
+                    }
+                }
+                Delivered::Next(_) => {}
+                Delivered::Stop(e) => {
+                    w.failed = Some(e);
+                    w.stop = true;
+                }
+            }
+            turn.notify_all();
         }
-        turn.notify_all();
-        outcome
-    })
+        w.delivering = false;
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(worker);
+        }
+        worker();
+    });
+    match window.into_inner() {
+        Ok(Window {
+            failed: Some(e), ..
+        }) => Err(e),
+        Ok(_) => Ok(()),
+        Err(_) => Err(io::Error::other("an output thread failed")),
+    }
 }
 
 /// Where a streamed listing goes: `header` is written just before its

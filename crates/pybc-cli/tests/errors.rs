@@ -107,6 +107,9 @@ fn missing_file_is_reported() {
         stderr.starts_with("/nonexistent/x.pyc: cannot read: "),
         "{stderr}"
     );
+    // The cause is said once, not again as the error's source.
+    let first_line = stderr.lines().next().unwrap_or_default();
+    assert_eq!(first_line.matches("os error").count(), 1, "{stderr}");
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! The text printer: exactly what each version's `dis.dis(code)` prints.
 
 use rustc_hash::FxHashMap;
+use std::cell::Cell;
 use std::fmt::Write;
+use std::ops::ControlFlow;
 
 use pybc_model::{CodeObject, Object};
 use pybc_versions::opcodes::ArgKind;
@@ -58,8 +60,9 @@ impl CodeAddresses {
     }
 }
 
-/// Receives finished text (whole lines) and empties the buffer.
-pub type FlushHook<'a> = &'a dyn Fn(&mut String);
+/// Receives finished text (whole lines), usually emptying the buffer;
+/// `Break` stops the listing there (the text after it is not written).
+pub type FlushHook<'a> = &'a dyn Fn(&mut String) -> ControlFlow<()>;
 
 /// Prints code objects as that version's `dis.dis` does.
 pub struct TextPrinter<'a> {
@@ -69,6 +72,8 @@ pub struct TextPrinter<'a> {
     source: Option<&'a [&'a str]>,
     /// Where finished text goes, and from what length on.
     flush: Option<(FlushHook<'a>, usize)>,
+    /// The flush hook asked to stop.
+    stopped: Cell<bool>,
 }
 
 impl<'a> TextPrinter<'a> {
@@ -79,6 +84,7 @@ impl<'a> TextPrinter<'a> {
             addresses,
             source: None,
             flush: None,
+            stopped: Cell::new(false),
         }
     }
 
@@ -89,12 +95,15 @@ impl<'a> TextPrinter<'a> {
         self
     }
 
-    fn maybe_flush(&self, out: &mut String) {
+    /// Hands the text to the flush hook if enough has built up; whether
+    /// the listing must stop.
+    fn maybe_flush(&self, out: &mut String) -> bool {
         if let Some((hook, at_least)) = self.flush {
-            if out.len() >= at_least {
-                hook(out);
+            if out.len() >= at_least && hook(out).is_break() {
+                self.stopped.set(true);
             }
         }
+        self.stopped.get()
     }
 
     /// Prints each source line (`# text`) above the instructions it starts
@@ -130,9 +139,11 @@ impl<'a> TextPrinter<'a> {
     }
 
     fn write_recursive(&self, out: &mut String, code: &CodeObject, depth: usize) {
+        if self.stopped.get() {
+            return;
+        }
         self.write_code(out, code);
-        self.maybe_flush(out);
-        if !self.options.recursive || depth > crate::MAX_CODE_NESTING {
+        if self.maybe_flush(out) || !self.options.recursive || depth > crate::MAX_CODE_NESTING {
             return;
         }
         for c in code.consts() {
@@ -258,7 +269,9 @@ impl<'a> TextPrinter<'a> {
                 }
             }
             finish_line(out, start);
-            self.maybe_flush(out);
+            if self.maybe_flush(out) {
+                return;
+            }
             if show_caches && step.raw.cache_entries > 0 {
                 let mut offset = r.offset;
                 let described = self.dialect.rules.cache_text != CacheText::QuickenedOnly;
@@ -375,7 +388,9 @@ impl<'a> TextPrinter<'a> {
                 },
             );
             fields.finish();
-            self.maybe_flush(out);
+            if self.maybe_flush(out) {
+                return;
+            }
             if self.options.show_caches && step.raw.cache_entries > 0 {
                 self.write_cache_lines(
                     out,

@@ -21,13 +21,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Why an input could not be listed or read.
+/// Why an input could not be listed or read. The I/O and zip errors are
+/// part of the message, not its `source()` too: a report that prints the
+/// chain would repeat them.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     #[error("cannot read: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error("not a readable zip archive: {0}")]
-    Zip(#[from] zip::result::ZipError),
+    Zip(zip::result::ZipError),
     #[error("archive member {member} not found")]
     MissingMember { member: String },
     #[error("archive member {member} is {size} bytes, over the limit of {limit}")]
@@ -53,6 +55,18 @@ pub enum InputError {
     Timeout { member: String, seconds: u64 },
     #[error("directory tree deeper than {0} levels")]
     TooDeep(usize),
+}
+
+impl From<std::io::Error> for InputError {
+    fn from(e: std::io::Error) -> Self {
+        InputError::Io(e)
+    }
+}
+
+impl From<zip::result::ZipError> for InputError {
+    fn from(e: zip::result::ZipError) -> Self {
+        InputError::Zip(e)
+    }
 }
 
 /// Bounds on what reading one archive member may cost.

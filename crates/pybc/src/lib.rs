@@ -39,9 +39,10 @@ pub enum Error {
     NotCode(&'static str),
     #[error("cannot format output: {0}")]
     Output(String),
-    /// Writing the output failed (only from [`render_to`]).
+    /// Writing the output failed (only from [`render_to`]). The cause is
+    /// in the message, so it is not also the `source()`.
     #[error("cannot write output: {0}")]
-    Write(#[source] std::io::Error),
+    Write(std::io::Error),
     /// The listing would be far larger than the input justifies (objects
     /// shared through marshal references and listed once per use, colliding
     /// set hashes, huge numbers); see [`budget`].
@@ -186,6 +187,19 @@ impl<'a> TextListing<'a> {
         self.write(out, None);
     }
 
+    /// The whole listing appended to `out`, unless that would make `out`
+    /// longer than `limit` bytes: then `false`, and `out` holds only part
+    /// of it (the listing stops soon after the limit, not at its end).
+    pub fn write_within(&self, out: &mut String, limit: usize) -> bool {
+        let over = std::cell::Cell::new(false);
+        let hook = |_: &mut String| {
+            over.set(true);
+            std::ops::ControlFlow::Break(())
+        };
+        self.write(out, Some((&hook, limit.saturating_add(1))));
+        !over.get() && out.len() <= limit
+    }
+
     /// The listing, handed to `sink` in pieces of whole lines, each of
     /// `chunk` bytes or a little more (the last one shorter), so memory
     /// stays that of the loaded module however long the listing is.
@@ -194,6 +208,7 @@ impl<'a> TextListing<'a> {
         let hook = |text: &mut String| {
             (sink.borrow_mut())(text);
             text.clear();
+            std::ops::ControlFlow::Continue(())
         };
         // Room for a chunk and the code object that crosses its end, so the
         // text is not copied as it grows (the allocator hands the same block
@@ -201,7 +216,7 @@ impl<'a> TextListing<'a> {
         let mut out = String::with_capacity(chunk.saturating_add(chunk / 2));
         self.write(&mut out, Some((&hook, chunk)));
         if !out.is_empty() {
-            hook(&mut out);
+            (sink.borrow_mut())(&out);
         }
     }
 }
