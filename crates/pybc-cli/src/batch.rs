@@ -156,17 +156,42 @@ fn produce(
     look: Look,
     buffer: Vec<u8>,
 ) -> Result<Produced> {
+    thread_local! {
+        /// Each thread's input bytes, reused from one input to the next
+        /// (fresh memory for every input costs page faults).
+        static INPUT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    INPUT.with(|cell| {
+        let mut data = cell.take();
+        let produced = produce_from(input, args, mode, look, buffer, &mut data);
+        if data.capacity() <= KEEP_BUFFER_UP_TO {
+            cell.replace(data);
+        }
+        produced
+    })
+}
+
+/// [`produce`], reading the input into `data`.
+fn produce_from(
+    input: &Input,
+    args: &DisArgs,
+    mode: Mode,
+    look: Look,
+    buffer: Vec<u8>,
+    data: &mut Vec<u8>,
+) -> Result<Produced> {
     let mut buffer = buffer;
     buffer.clear();
-    let data = read(input, args)?;
-    let too_long = |data: Vec<u8>| {
+    read_into(input, args, data)?;
+    let data = &*data;
+    let too_long = || {
         let keep = matches!(input.origin, Origin::Stdin) || input.is_source();
-        Ok(Produced::TooLong(keep.then_some(data)))
+        Ok(Produced::TooLong(keep.then(|| data.to_vec())))
     };
     if mode == Mode::Dis && args.format == FormatArg::Text && !look.color {
         // The listing is written straight into the buffer it is held in:
         // no second copy of the text, no other buffer to fault in.
-        let (module, options) = load(input, &data, args, look.csv_header)?;
+        let (module, options) = load(input, data, args, look.csv_header)?;
         let listing = pybc::TextListing::new(&module, &options)?;
         let mut text = String::from_utf8(buffer).unwrap_or_default();
         // Sized once: growing would copy the text, into fresh pages.
@@ -184,15 +209,15 @@ fn produce(
             return Ok(Produced::Held(text.into_bytes()));
         }
         drop(module);
-        return too_long(data);
+        return too_long();
     }
     let mut held = Held {
         bytes: buffer,
         too_long: false,
     };
-    match stream_one(input, &data, args, mode, look, &mut held)? {
+    match stream_one(input, data, args, mode, look, &mut held)? {
         Ok(()) => Ok(Produced::Held(held.bytes)),
-        Err(_) if held.too_long => too_long(data),
+        Err(_) if held.too_long => too_long(),
         Err(e) => Err(e.into()),
     }
 }
