@@ -71,7 +71,10 @@ pub struct TextPrinter<'a> {
     addresses: &'a CodeAddresses,
     source: Option<&'a [&'a str]>,
     /// Where finished text goes, and from what length on.
-    flush: Option<(FlushHook<'a>, usize)>,
+    flush: Option<FlushHook<'a>>,
+    /// The text length from which `flush` is called (`usize::MAX`
+    /// without one): one comparison per line.
+    flush_at: usize,
     /// The flush hook asked to stop.
     stopped: Cell<bool>,
 }
@@ -84,6 +87,7 @@ impl<'a> TextPrinter<'a> {
             addresses,
             source: None,
             flush: None,
+            flush_at: usize::MAX,
             stopped: Cell::new(false),
         }
     }
@@ -91,19 +95,23 @@ impl<'a> TextPrinter<'a> {
     /// Hands the text to `hook` whenever `at_least` bytes of whole lines
     /// have built up, so a huge listing need not be held in memory.
     pub fn with_flush(mut self, hook: FlushHook<'a>, at_least: usize) -> Self {
-        self.flush = Some((hook, at_least));
+        self.flush = Some(hook);
+        self.flush_at = at_least;
         self
     }
 
     /// Hands the text to the flush hook if enough has built up; whether
     /// the listing must stop.
+    #[inline(always)]
     fn maybe_flush(&self, out: &mut String) -> bool {
-        if let Some((hook, at_least)) = self.flush {
-            if out.len() >= at_least && hook(out).is_break() {
-                self.stopped.set(true);
-            }
-        }
-        self.stopped.get()
+        out.len() >= self.flush_at && self.flush_now(out)
+    }
+
+    #[cold]
+    fn flush_now(&self, out: &mut String) -> bool {
+        let stop = self.flush.is_some_and(|hook| hook(out).is_break());
+        self.stopped.set(stop);
+        stop
     }
 
     /// Prints each source line (`# text`) above the instructions it starts
