@@ -193,13 +193,19 @@ fn produce_from(
         // no second copy of the text, no other buffer to fault in.
         let (module, options) = load(input, data, args, look.csv_header)?;
         let listing = pybc::TextListing::new(&module, &options)?;
+        // Sized once: growing would copy the text, into fresh pages. A
+        // reused buffer too small is replaced, not grown: growing would
+        // copy its old contents, which are of no use.
+        let expected = data
+            .len()
+            .saturating_mul(LISTING_PER_INPUT_BYTE)
+            .min(HOLD_UP_TO + 1);
+        let buffer = if buffer.capacity() < expected {
+            Vec::with_capacity(expected)
+        } else {
+            buffer
+        };
         let mut text = String::from_utf8(buffer).unwrap_or_default();
-        // Sized once: growing would copy the text, into fresh pages.
-        text.reserve(
-            data.len()
-                .saturating_mul(LISTING_PER_INPUT_BYTE)
-                .min(HOLD_UP_TO + 1),
-        );
         if look.header {
             text.push_str("==> ");
             text.push_str(&input.name);
