@@ -147,14 +147,14 @@ impl<'a> TextPrinter<'a> {
     }
 
     fn write_recursive(&self, out: &mut String, code: &CodeObject, depth: usize) {
-        if self.stopped.get() {
-            return;
-        }
         self.write_code(out, code);
         if self.maybe_flush(out) || !self.options.recursive || depth > crate::MAX_CODE_NESTING {
             return;
         }
         for c in code.consts() {
+            if self.stopped.get() {
+                return;
+            }
             if let Object::Code(inner) = &**c {
                 out.push_str("\nDisassembly of ");
                 self.write_repr(out, c);

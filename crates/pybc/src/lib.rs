@@ -210,13 +210,21 @@ impl<'a> TextListing<'a> {
             text.clear();
             std::ops::ControlFlow::Continue(())
         };
+        thread_local! {
+            /// The text of a chunk, kept from one listing to the next.
+            static CHUNK: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        let mut out = CHUNK.with(|c| c.take());
+        out.clear();
         // Room for a chunk and the code object that crosses its end, so the
-        // text is not copied as it grows (the allocator hands the same block
-        // back for the next listing).
-        let mut out = String::with_capacity(chunk.saturating_add(chunk / 2));
+        // text is not copied as it grows.
+        out.reserve(chunk.saturating_add(chunk / 2));
         self.write(&mut out, Some((&hook, chunk)));
         if !out.is_empty() {
             (sink.borrow_mut())(&out);
+        }
+        if out.capacity() <= 2 * chunk {
+            CHUNK.with(|c| c.replace(out));
         }
     }
 }

@@ -192,3 +192,32 @@ fn streamed_listings_equal_whole_ones() {
     }
     assert!(checked > 50, "only {checked} listings came in many pieces");
 }
+
+/// A listing written within a limit is the whole listing when it fits,
+/// and stops (reporting so) when it does not, soon after the limit.
+#[test]
+fn listings_within_a_limit_stop_past_it() {
+    let mut stopped = 0;
+    for pyc in common::fixture_pycs() {
+        let data = std::fs::read(&pyc).unwrap();
+        let options = Options::default();
+        let module = pybc::load(&data, &options).unwrap();
+        let listing = pybc::TextListing::new(&module, &options).unwrap();
+        let mut whole = String::new();
+        listing.write_into(&mut whole);
+        let mut fits = String::from("header\n");
+        assert!(listing.write_within(&mut fits, whole.len() + 7));
+        assert_eq!(fits, format!("header\n{whole}"), "{}", pyc.display());
+        if whole.len() > 2000 {
+            let mut cut = String::new();
+            assert!(!listing.write_within(&mut cut, 1000), "{}", pyc.display());
+            // Stopped at the first line past the limit (before 3.6, at
+            // the end of the code object: those listings are built whole).
+            assert!(whole.starts_with(&cut), "{}", pyc.display());
+            if cut.len() < whole.len() {
+                stopped += 1;
+            }
+        }
+    }
+    assert!(stopped > 50, "only {stopped} listings were cut");
+}
