@@ -166,11 +166,8 @@ fn every_fixture_listing_equals_the_interpreters() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Streaming a listing in small pieces gives the same text, cut only at
-/// line ends.
-#[test]
-fn streamed_listings_equal_whole_ones() {
-    let mut checked = 0;
+/// Calls `check` with each fixture's path, text listing and whole text.
+fn each_listing(mut check: impl FnMut(&std::path::Path, &pybc::TextListing, &str)) {
     for pyc in common::fixture_pycs() {
         let data = std::fs::read(&pyc).unwrap();
         let options = Options::default();
@@ -178,6 +175,16 @@ fn streamed_listings_equal_whole_ones() {
         let listing = pybc::TextListing::new(&module, &options).unwrap();
         let mut whole = String::new();
         listing.write_into(&mut whole);
+        check(&pyc, &listing, &whole);
+    }
+}
+
+/// Streaming a listing in small pieces gives the same text, cut only at
+/// line ends.
+#[test]
+fn streamed_listings_equal_whole_ones() {
+    let mut checked = 0;
+    each_listing(|pyc, listing, whole| {
         let mut pieces: Vec<String> = Vec::new();
         listing.stream(64, &mut |text| pieces.push(text.to_string()));
         assert!(
@@ -189,7 +196,7 @@ fn streamed_listings_equal_whole_ones() {
         if pieces.len() > 10 {
             checked += 1;
         }
-    }
+    });
     assert!(checked > 50, "only {checked} listings came in many pieces");
 }
 
@@ -198,13 +205,7 @@ fn streamed_listings_equal_whole_ones() {
 #[test]
 fn listings_within_a_limit_stop_past_it() {
     let mut stopped = 0;
-    for pyc in common::fixture_pycs() {
-        let data = std::fs::read(&pyc).unwrap();
-        let options = Options::default();
-        let module = pybc::load(&data, &options).unwrap();
-        let listing = pybc::TextListing::new(&module, &options).unwrap();
-        let mut whole = String::new();
-        listing.write_into(&mut whole);
+    each_listing(|pyc, listing, whole| {
         let mut fits = String::from("header\n");
         assert!(listing.write_within(&mut fits, whole.len() + 7));
         assert_eq!(fits, format!("header\n{whole}"), "{}", pyc.display());
@@ -218,6 +219,6 @@ fn listings_within_a_limit_stop_past_it() {
                 stopped += 1;
             }
         }
-    }
+    });
     assert!(stopped > 50, "only {stopped} listings were cut");
 }
