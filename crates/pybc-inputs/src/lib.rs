@@ -474,13 +474,9 @@ impl Input {
         match &self.origin {
             Origin::File(p) => {
                 buffer.clear();
-                let mut file = std::fs::File::open(p)?;
-                if let Ok(meta) = file.metadata() {
-                    // A hint only: a file that grows is still read whole.
-                    let size = usize::try_from(meta.len()).unwrap_or(0);
-                    buffer.reserve(size.saturating_add(1));
-                }
-                file.read_to_end(buffer)?;
+                // `read_to_end` sizes the buffer from the file's size itself
+                // (a file that grows meanwhile is still read whole).
+                std::fs::File::open(p)?.read_to_end(buffer)?;
             }
             _ => *buffer = self.read(limits)?,
         }
