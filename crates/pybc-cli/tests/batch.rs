@@ -102,6 +102,47 @@ fn parallel_output_keeps_input_order() {
     assert!(all.status.success());
 }
 
+/// When standard output fails, every thread stops: a full device is an
+/// error, a reader that went away (`pybc … | head`) is not; neither hangs.
+#[cfg(target_os = "linux")]
+#[test]
+fn parallel_runs_stop_when_output_fails() {
+    // Far more output than a pipe holds.
+    let inputs: Vec<PathBuf> = ["3.15", "3.14", "3.13", "3.12", "3.11", "3.10", "2.7"]
+        .iter()
+        .map(|v| fixtures().join(v))
+        .collect();
+    for jobs in ["1", "2", "3"] {
+        let full = Command::new(env!("CARGO_BIN_EXE_pybc"))
+            .args(["-j", jobs])
+            .args(&inputs)
+            .stdout(std::fs::File::create("/dev/full").unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(full.status.code(), Some(1), "-j {jobs}");
+        let stderr = String::from_utf8_lossy(&full.stderr);
+        assert!(
+            stderr.starts_with("pybc: writing output: "),
+            "-j {jobs}: {stderr}"
+        );
+
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pybc"))
+            .args(["-j", jobs])
+            .args(&inputs)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        let mut stdout = child.stdout.take().unwrap();
+        std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+        assert_eq!(&first[..4], b"==> ", "-j {jobs}");
+        drop(stdout);
+        let status = child.wait().unwrap();
+        assert!(status.success(), "-j {jobs}: {status}");
+    }
+}
+
 #[test]
 fn archive_members_are_listed_with_their_sources() {
     let dir = tempfile::tempdir().unwrap();
