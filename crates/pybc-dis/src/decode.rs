@@ -159,16 +159,6 @@ fn bound_extended(extended: i64) -> i64 {
     }
 }
 
-fn unpack_opargs(code: &[u8], d: Dialect) -> Vec<RawOp> {
-    // Every instruction takes at least two bytes from 3.6 on, one before.
-    let mut out = Vec::with_capacity(code.len() / 2);
-    match RawOps::new(code, d) {
-        RawOps::Words(words) => out.extend(words),
-        RawOps::Bytes(bytes) => out.extend(bytes),
-    }
-    out
-}
-
 /// Each instruction's argument kind and argument (instructions without
 /// one are skipped), decoded as the listing decodes them: EXTENDED_ARG
 /// folded in, inline caches jumped over. A light walk for callers that
@@ -565,7 +555,27 @@ impl<'c> Prepared<'c> {
         lines: Option<&[LineRange]>,
     ) -> Prepared<'c> {
         let bytes = code.code_bytes();
-        let raw = unpack_opargs(bytes, d);
+        // Instructions (`_unpack_opargs`) and their jump targets in one
+        // pass. Every instruction takes at least two bytes from 3.6 on;
+        // labels are sized for a jump every few instructions (growing a
+        // vector a few times per code object showed in profiles).
+        let mut raw: Vec<RawOp> = Vec::with_capacity(bytes.len() / 2);
+        let mut labels: Vec<u32> = Vec::with_capacity(bytes.len() / 8);
+        let mut take = |r: RawOp| {
+            let arg = if d.rules.labels_see_extended_arg {
+                r.arg()
+            } else {
+                r.label_arg()
+            };
+            if let Some(t) = arg.and_then(|arg| jump_target(d, &r, arg)) {
+                labels.push(t);
+            }
+            raw.push(r);
+        };
+        match RawOps::new(bytes, d) {
+            RawOps::Words(words) => words.for_each(&mut take),
+            RawOps::Bytes(ops) => ops.for_each(&mut take),
+        }
         let positions = if want_positions && d.rules.exception_table {
             co_positions(code)
         } else {
@@ -597,22 +607,8 @@ impl<'c> Prepared<'c> {
             Some(deduped)
         };
 
-        // Labels: jump targets, plus exception table offsets.
-        // Sized for a jump every few instructions: growing a vector a
-        // few times per code object showed in profiles.
-        let mut labels: Vec<u32> = Vec::with_capacity(raw.len() / 4 + 3 * exception_entries.len());
-        for r in &raw {
-            let arg = if d.rules.labels_see_extended_arg {
-                r.arg()
-            } else {
-                r.label_arg()
-            };
-            if let Some(arg) = arg {
-                if let Some(t) = jump_target(d, r, arg) {
-                    labels.push(t);
-                }
-            }
-        }
+        // Labels: jump targets (above), plus exception table offsets.
+        labels.reserve(3 * exception_entries.len());
         match d.rules.layout {
             Layout::Labels => {
                 for e in &exception_entries {
@@ -1131,7 +1127,9 @@ mod tests {
                         state as u8
                     })
                     .collect();
-                let listed: Vec<(ArgKind, i64)> = unpack_opargs(&bytes, d)
+                let c = code(&bytes, &[], 1);
+                let listed: Vec<(ArgKind, i64)> = Prepared::new(&c, d, false, None)
+                    .raw
                     .iter()
                     .filter_map(|r| Some((r.arg_kind, r.arg()?)))
                     .collect();
