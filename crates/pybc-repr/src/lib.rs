@@ -184,6 +184,19 @@ fn write_repr(
 /// The decimal text of `v`, appended to `out` without going through
 /// `core::fmt` (small integers are everywhere in a listing).
 pub fn push_decimal(out: &mut String, v: i64) {
+    // One or two digits (most constants and line numbers): no digit
+    // buffer, no copy of a variable length.
+    if let Ok(small) = u8::try_from(v) {
+        if small < 10 {
+            out.push(char::from(b'0' + small));
+            return;
+        }
+        if small < 100 {
+            out.push(char::from(b'0' + small / 10));
+            out.push(char::from(b'0' + small % 10));
+            return;
+        }
+    }
     if v < 0 {
         out.push('-');
     }
@@ -303,7 +316,8 @@ mod tests {
 
     #[test]
     fn decimals_match_rust_formatting() {
-        for v in [0i64, 1, 9, 10, 255, -1, -10, 1 << 40, i64::MAX, i64::MIN] {
+        let edges = [0i64, 1, 9, 10, 255, -1, -10, 1 << 40, i64::MAX, i64::MIN];
+        for v in edges.into_iter().chain(-300..300) {
             let mut out = String::new();
             super::push_decimal(&mut out, v);
             assert_eq!(out, v.to_string());
