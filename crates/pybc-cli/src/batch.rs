@@ -207,14 +207,11 @@ fn produce_from(
         };
         let mut text = String::from_utf8(buffer).unwrap_or_default();
         if look.header {
-            text.push_str("==> ");
-            text.push_str(&input.name);
-            text.push_str(" <==\n");
+            text.push_str(&header_line(input));
         }
         if listing.write_within(&mut text, HOLD_UP_TO) {
             return Ok(Produced::Held(text.into_bytes()));
         }
-        drop(module);
         return too_long();
     }
     let mut held = Held {
@@ -268,6 +265,11 @@ fn streams(args: &DisArgs, threads: usize, inputs: usize) -> bool {
     args.output_dir.is_none() && (threads == 1 || inputs == 1)
 }
 
+/// The line naming an input before its listing, when several are listed.
+fn header_line(input: &Input) -> String {
+    format!("==> {} <==\n", input.name)
+}
+
 /// Lists one input to `out` as it is produced. The outer error is about
 /// the input (nothing was written then); the inner one is about writing.
 fn stream_one(
@@ -280,7 +282,7 @@ fn stream_one(
 ) -> Result<io::Result<()>> {
     let (module, options) = load(input, data, args, look.csv_header)?;
     let mut sink = Sink {
-        header: look.header.then(|| format!("==> {} <==\n", input.name)),
+        header: look.header.then(|| header_line(input)),
         color: look.color,
         out,
     };
