@@ -41,10 +41,11 @@ pub fn marshal_loads(data: &[u8]) {
         return;
     };
     let version = marshal_version(selector);
-    match pybc::marshal::loads(body, version) {
-        Ok(obj) => {
+    let arena = pybc::Arena::new();
+    match pybc::marshal::loads(body, version, &arena) {
+        Ok(loaded) => {
             // Touch the tree so that a lazily wrong result would show.
-            let _ = obj.type_name();
+            let _ = loaded.root.type_name();
         }
         Err(e) => check_message(&e.to_string()),
     }
@@ -94,7 +95,8 @@ pub fn pyc_to_text(data: &[u8]) {
     match pybc::dis_text(pyc, &options) {
         Ok(text) => {
             // Streamed in small pieces, the listing must be the same text.
-            let Ok(module) = pybc::load(pyc, &options) else {
+            let arena = pybc::Arena::new();
+            let Ok(module) = pybc::load(pyc, &arena, &options) else {
                 panic!("loaded once, not twice");
             };
             let Ok(listing) = pybc::TextListing::new(&module, &options) else {
@@ -115,7 +117,8 @@ pub fn pyc_formats(data: &[u8]) {
         return;
     };
     let options = text_options(selector);
-    let module = match pybc::load(pyc, &options) {
+    let arena = pybc::Arena::new();
+    let module = match pybc::load(pyc, &arena, &options) {
         Ok(module) => module,
         Err(e) => return check_message(&e.to_string()),
     };

@@ -14,9 +14,9 @@ fn version(target: Target) -> PyVersion {
 
 /// Encodes code points as UTF-8, lone surrogates included ("surrogatepass"),
 /// the form `pybc_model::PyStr` holds.
-fn surrogatepass(s: &PyStr) -> pybc_model::PyStr {
+fn surrogatepass(s: &PyStr) -> std::borrow::Cow<'_, [u8]> {
     match s {
-        PyStr::Utf8(t) => pybc_model::PyStr::from_text(t),
+        PyStr::Utf8(t) => std::borrow::Cow::Borrowed(t.as_bytes()),
         PyStr::CodePoints(cps) => {
             let mut out = Vec::with_capacity(cps.len());
             for &cp in cps {
@@ -39,19 +39,20 @@ fn surrogatepass(s: &PyStr) -> pybc_model::PyStr {
                     }
                 }
             }
-            pybc_model::PyStr::new(out, false)
+            std::borrow::Cow::Owned(out)
         }
     }
 }
 
-fn model_int(v: &PyInt) -> pybc_model::PyInt {
+fn model_int(v: &PyInt) -> pybc_model::PyInt<'_> {
     match v {
         PyInt::Small(i) => pybc_model::PyInt::Small(*i),
-        PyInt::Big(limbs) => pybc_model::PyInt::from_limbs(false, limbs.clone()),
+        PyInt::Big(limbs) => pybc_model::PyInt::from_limbs(false, limbs),
     }
 }
 
-fn to_object(c: &Constant) -> Object {
+/// `c` as a marshal object; `text` holds a string's bytes while it is used.
+fn to_object<'a>(c: &'a Constant, text: &'a mut std::borrow::Cow<'a, [u8]>) -> Object<'a> {
     match c {
         Constant::None => Object::None,
         Constant::Bool(true) => Object::True,
@@ -63,14 +64,18 @@ fn to_object(c: &Constant) -> Object {
             real: *real,
             imag: *imag,
         },
-        Constant::Str(s) => Object::Str(surrogatepass(s)),
-        Constant::Bytes(b) => Object::Bytes(b.clone().into_boxed_slice()),
+        Constant::Str(s) => {
+            *text = surrogatepass(s);
+            Object::Str(pybc_model::PyStr::new(text, false))
+        }
+        Constant::Bytes(b) => Object::Bytes(b),
     }
 }
 
 /// `repr()` of a constant value as the target version prints it.
 pub fn repr_constant(c: &Constant, target: Target) -> String {
-    pybc_repr::repr(&to_object(c), version(target), &|_| 0)
+    let mut text = std::borrow::Cow::Borrowed(&[][..]);
+    pybc_repr::repr(&to_object(c, &mut text), version(target), &|_| 0)
 }
 
 /// `repr(str)` as the target version prints it.

@@ -34,6 +34,9 @@ const LISTING_PER_INPUT_BYTE: usize = 5;
 /// Output buffers are reused for later inputs up to this capacity (most
 /// listings are far smaller; a few large ones need not stay allocated).
 const KEEP_BUFFER_UP_TO: usize = 1 << 20;
+/// A thread's arena is kept for the next module up to this size (a module
+/// takes a few times its marshal data there).
+const KEEP_ARENA_UP_TO: usize = 16 << 20;
 /// Runs with at least this many inputs get a progress bar (on a terminal).
 const PROGRESS_FROM: usize = 20;
 
@@ -109,14 +112,37 @@ fn reread(input: &Input, args: &DisArgs, kept: Option<Vec<u8>>) -> Result<Vec<u8
     }
 }
 
-/// Loads one input's bytes (from [`read`]) into a module and the options
-/// to list it with.
-fn load(
+/// Runs `f` with this thread's arena, emptied afterwards: every module
+/// loaded on a thread reuses the same memory, which stays warm.
+fn with_arena<R>(f: impl FnOnce(&pybc::Arena) -> R) -> R {
+    thread_local! {
+        static ARENA: std::cell::RefCell<pybc::Arena> = std::cell::RefCell::new(pybc::Arena::new());
+    }
+    ARENA.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut arena) => {
+            let result = f(&arena);
+            if arena.allocated_bytes() > KEEP_ARENA_UP_TO {
+                // Not kept: memory follows the module being listed.
+                *arena = pybc::Arena::new();
+            } else {
+                arena.reset();
+            }
+            result
+        }
+        // Already in use further up this thread's stack.
+        Err(_) => f(&pybc::Arena::new()),
+    })
+}
+
+/// Loads one input's bytes (from [`read`]) into a module (its objects in
+/// `arena`) and the options to list it with.
+fn load<'a>(
     input: &Input,
-    data: &[u8],
+    data: &'a [u8],
     args: &DisArgs,
     csv_header: bool,
-) -> Result<(pybc::Module, pybc::Options)> {
+    arena: &'a pybc::Arena,
+) -> Result<(pybc::Module<'a>, pybc::Options)> {
     let wants_source = args.source || args.format == FormatArg::Html;
     let options = pybc::Options {
         version: args.pyversion,
@@ -133,7 +159,7 @@ fn load(
         },
         show_source: args.source,
     };
-    let module = pybc::load(data, &options)?;
+    let module = pybc::load(data, arena, &options)?;
     Ok((module, options))
 }
 
@@ -184,35 +210,8 @@ fn produce_from(
     buffer.clear();
     read_into(input, args, data)?;
     let data = &*data;
-    let too_long = || {
-        let keep = matches!(input.origin, Origin::Stdin) || input.is_source();
-        Ok(Produced::TooLong(keep.then(|| data.to_vec())))
-    };
     if mode == Mode::Dis && args.format == FormatArg::Text && !look.color {
-        // The listing is written straight into the buffer it is held in:
-        // no second copy of the text, no other buffer to fault in.
-        let (module, options) = load(input, data, args, look.csv_header)?;
-        let listing = pybc::TextListing::new(&module, &options)?;
-        // Sized once: growing would copy the text, into fresh pages. A
-        // reused buffer too small is replaced, not grown: growing would
-        // copy its old contents, which are of no use.
-        let expected = data
-            .len()
-            .saturating_mul(LISTING_PER_INPUT_BYTE)
-            .min(HOLD_UP_TO + 1);
-        let buffer = if buffer.capacity() < expected {
-            Vec::with_capacity(expected)
-        } else {
-            buffer
-        };
-        let mut text = String::from_utf8(buffer).unwrap_or_default();
-        if look.header {
-            text.push_str(&header_line(input));
-        }
-        if listing.write_within(&mut text, HOLD_UP_TO) {
-            return Ok(Produced::Held(text.into_bytes()));
-        }
-        return too_long();
+        return with_arena(|arena| hold_text(input, data, args, look, buffer, arena));
     }
     let mut held = Held {
         bytes: buffer,
@@ -220,9 +219,49 @@ fn produce_from(
     };
     match stream_one(input, data, args, mode, look, &mut held)? {
         Ok(()) => Ok(Produced::Held(held.bytes)),
-        Err(_) if held.too_long => too_long(),
+        Err(_) if held.too_long => too_long(input, data),
         Err(e) => Err(e.into()),
     }
+}
+
+/// An output too long to hold: listed again, streamed, at its turn.
+fn too_long(input: &Input, data: &[u8]) -> Result<Produced> {
+    let keep = matches!(input.origin, Origin::Stdin) || input.is_source();
+    Ok(Produced::TooLong(keep.then(|| data.to_vec())))
+}
+
+/// Lists one input as text straight into the buffer it is held in: no
+/// second copy of the text, no other buffer to fault in.
+fn hold_text(
+    input: &Input,
+    data: &[u8],
+    args: &DisArgs,
+    look: Look,
+    buffer: Vec<u8>,
+    arena: &pybc::Arena,
+) -> Result<Produced> {
+    let (module, options) = load(input, data, args, look.csv_header, arena)?;
+    let listing = pybc::TextListing::new(&module, &options)?;
+    // Sized once: growing would copy the text, into fresh pages. A
+    // reused buffer too small is replaced, not grown: growing would
+    // copy its old contents, which are of no use.
+    let expected = data
+        .len()
+        .saturating_mul(LISTING_PER_INPUT_BYTE)
+        .min(HOLD_UP_TO + 1);
+    let buffer = if buffer.capacity() < expected {
+        Vec::with_capacity(expected)
+    } else {
+        buffer
+    };
+    let mut text = String::from_utf8(buffer).unwrap_or_default();
+    if look.header {
+        text.push_str(&header_line(input));
+    }
+    if listing.write_within(&mut text, HOLD_UP_TO) {
+        return Ok(Produced::Held(text.into_bytes()));
+    }
+    too_long(input, data)
 }
 
 /// A worker's output buffer: writing past [`HOLD_UP_TO`] bytes fails.
@@ -280,21 +319,25 @@ fn stream_one(
     look: Look,
     out: &mut dyn Write,
 ) -> Result<io::Result<()>> {
-    let (module, options) = load(input, data, args, look.csv_header)?;
-    let mut sink = Sink {
-        header: look.header.then(|| header_line(input)),
-        color: look.color,
-        out,
-    };
-    let listed = match mode {
-        Mode::Info => pybc::write_info_to(&module, &mut sink),
-        Mode::Dis => pybc::render_to(&module, &input.name, &options, format_of(args), &mut sink),
-    };
-    match listed {
-        Ok(()) => Ok(sink.finish()),
-        Err(pybc::Error::Write(e)) => Ok(Err(e)),
-        Err(e) => Err(e.into()),
-    }
+    with_arena(|arena| {
+        let (module, options) = load(input, data, args, look.csv_header, arena)?;
+        let mut sink = Sink {
+            header: look.header.then(|| header_line(input)),
+            color: look.color,
+            out,
+        };
+        let listed = match mode {
+            Mode::Info => pybc::write_info_to(&module, &mut sink),
+            Mode::Dis => {
+                pybc::render_to(&module, &input.name, &options, format_of(args), &mut sink)
+            }
+        };
+        match listed {
+            Ok(()) => Ok(sink.finish()),
+            Err(pybc::Error::Write(e)) => Ok(Err(e)),
+            Err(e) => Err(e.into()),
+        }
+    })
 }
 
 /// Where `-o DIR` puts the output of the input at `rel`.

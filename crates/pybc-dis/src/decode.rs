@@ -26,13 +26,13 @@ pub struct ExceptionEntry {
 
 /// The typed meaning of an instruction's argument (`dis`'s `argval`).
 #[derive(Clone, Debug, PartialEq)]
-pub enum ArgValue {
+pub enum ArgValue<'a> {
     /// No argument.
     None,
     /// The argument itself (or a derived number such as a jump target).
     Int(i64),
     /// A constant (index into `co_consts`).
-    Const(Obj),
+    Const(Obj<'a>),
     /// A name, local or free variable.
     Name(String),
     /// A pair of local variable names.
@@ -55,11 +55,11 @@ pub struct CacheField {
 
 /// One instruction, with everything `dis.Instruction` has.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Instruction {
+pub struct Instruction<'a> {
     pub opcode: u8,
     pub opname: &'static str,
     pub arg: Option<i64>,
-    pub argval: ArgValue,
+    pub argval: ArgValue<'a>,
     pub argrepr: String,
     pub offset: u32,
     /// Offset of the first EXTENDED_ARG prefix, or `offset`.
@@ -83,8 +83,8 @@ pub struct Instruction {
 
 /// A whole code object, decoded.
 #[derive(Clone, Debug)]
-pub struct CodeListing {
-    pub instructions: Vec<Instruction>,
+pub struct CodeListing<'a> {
+    pub instructions: Vec<Instruction<'a>>,
     pub exception_entries: Vec<ExceptionEntry>,
     /// Label number of each exception entry's (start, end, target).
     pub exception_labels: Vec<(u32, u32, u32)>,
@@ -397,22 +397,26 @@ fn parse_exception_table(table: &[u8]) -> Vec<ExceptionEntry> {
 
 /// Names of local variables, cells and free variables as `dis` indexes them.
 struct VarNames<'a> {
-    code: &'a CodeObject,
+    code: &'a CodeObject<'a>,
     /// 3.10: `co_cellvars + co_freevars`.
-    cells: Vec<&'a Obj>,
+    cells: Vec<Obj<'a>>,
 }
 
 impl<'a> VarNames<'a> {
-    fn new(code: &'a CodeObject) -> VarNames<'a> {
+    fn new(code: &'a CodeObject<'a>) -> VarNames<'a> {
         let cells = if code.localsplusnames.is_some() {
             Vec::new()
         } else {
-            code.cellvars().iter().chain(code.freevars()).collect()
+            code.cellvars()
+                .iter()
+                .chain(code.freevars())
+                .copied()
+                .collect()
         };
         VarNames { code, cells }
     }
 
-    fn text(obj: Option<&'a Obj>) -> Option<Cow<'a, str>> {
+    fn text(obj: Option<&Obj<'a>>) -> Option<Cow<'a, str>> {
         obj.and_then(|o| o.text())
     }
 
@@ -430,7 +434,7 @@ impl<'a> VarNames<'a> {
         if self.code.localsplusnames.is_some() {
             Self::text(self.code.localsplus().get(i))
         } else {
-            self.cells.get(i).and_then(|&o| Self::text(Some(o)))
+            Self::text(self.cells.get(i))
         }
     }
 
@@ -443,11 +447,11 @@ impl<'a> VarNames<'a> {
 /// How [`Prepared::describe_arg`] returns an instruction's `argval`:
 /// built ([`WithValue`], for [`Instruction`]s) or not at all ([`NoValue`],
 /// for the text printer, which shows only `argrepr`).
-pub(crate) trait ArgValues {
+pub(crate) trait ArgValues<'a> {
     type Value;
     fn int(arg: i64) -> Self::Value;
     fn target(offset: u32) -> Self::Value;
-    fn constant(obj: &Obj) -> Self::Value;
+    fn constant(obj: Obj<'a>) -> Self::Value;
     fn name(name: Cow<'_, str>) -> Self::Value;
     fn pair(a: Cow<'_, str>, b: Cow<'_, str>) -> Self::Value;
     fn text(text: &str) -> Self::Value;
@@ -455,35 +459,35 @@ pub(crate) trait ArgValues {
 
 pub(crate) struct WithValue;
 
-impl ArgValues for WithValue {
-    type Value = ArgValue;
-    fn int(arg: i64) -> ArgValue {
+impl<'a> ArgValues<'a> for WithValue {
+    type Value = ArgValue<'a>;
+    fn int(arg: i64) -> ArgValue<'a> {
         ArgValue::Int(arg)
     }
-    fn target(offset: u32) -> ArgValue {
+    fn target(offset: u32) -> ArgValue<'a> {
         ArgValue::Target(offset)
     }
-    fn constant(obj: &Obj) -> ArgValue {
-        ArgValue::Const(obj.clone())
+    fn constant(obj: Obj<'a>) -> ArgValue<'a> {
+        ArgValue::Const(obj)
     }
-    fn name(name: Cow<'_, str>) -> ArgValue {
+    fn name(name: Cow<'_, str>) -> ArgValue<'a> {
         ArgValue::Name(name.into_owned())
     }
-    fn pair(a: Cow<'_, str>, b: Cow<'_, str>) -> ArgValue {
+    fn pair(a: Cow<'_, str>, b: Cow<'_, str>) -> ArgValue<'a> {
         ArgValue::NamePair(a.into_owned(), b.into_owned())
     }
-    fn text(text: &str) -> ArgValue {
+    fn text(text: &str) -> ArgValue<'a> {
         ArgValue::Text(text.to_string())
     }
 }
 
 pub(crate) struct NoValue;
 
-impl ArgValues for NoValue {
+impl ArgValues<'_> for NoValue {
     type Value = ();
     fn int(_: i64) {}
     fn target(_: u32) {}
-    fn constant(_: &Obj) {}
+    fn constant(_: Obj<'_>) {}
     fn name(_: Cow<'_, str>) {}
     fn pair(_: Cow<'_, str>, _: Cow<'_, str>) {}
     fn text(_: &str) {}
@@ -504,7 +508,7 @@ pub(crate) type ConstWriter<'w> = &'w dyn Fn(&mut String, &Object);
 pub(crate) struct Prepared<'c> {
     d: Dialect,
     bytes: &'c [u8],
-    consts: &'c [Obj],
+    consts: &'c [Obj<'c>],
     names: VarNames<'c>,
     pub(crate) raw: Vec<RawOp>,
     /// The line starts as `dict(findlinestarts(co))` has them.
@@ -549,7 +553,7 @@ impl<'c> Prepared<'c> {
     /// `lines`, when given, is `co_lines()` already worked out (the line
     /// starts are then read from it, not from the table again).
     pub(crate) fn new(
-        code: &'c CodeObject,
+        code: &'c CodeObject<'c>,
         d: Dialect,
         want_positions: bool,
         lines: Option<&[LineRange]>,
@@ -753,7 +757,7 @@ impl<'c> Prepared<'c> {
     /// none: names would cost allocations, and even an unused value costs
     /// its drop).
     #[inline(always)]
-    pub(crate) fn describe_arg<V: ArgValues>(
+    pub(crate) fn describe_arg<V: ArgValues<'c>>(
         &self,
         r: &RawOp,
         arg: i64,
@@ -804,7 +808,7 @@ impl<'c> Prepared<'c> {
         match r.arg_kind {
             ArgKind::None | ArgKind::Plain => V::int(arg),
             ArgKind::Const => match usize::try_from(arg).ok().and_then(|i| self.consts.get(i)) {
-                Some(obj) => {
+                Some(&obj) => {
                     write_const(out, obj);
                     V::constant(obj)
                 }
@@ -987,7 +991,11 @@ fn starts_of(ranges: impl Iterator<Item = LineRange>, layout: Layout) -> Vec<(u3
 }
 
 /// Decodes a code object's instructions the way that version's `dis` does.
-pub fn decode(code: &CodeObject, d: Dialect, repr: &dyn Fn(&Object) -> String) -> CodeListing {
+pub fn decode<'c>(
+    code: &'c CodeObject<'c>,
+    d: Dialect,
+    repr: &dyn Fn(&Object) -> String,
+) -> CodeListing<'c> {
     let decoder = Decoder::new(code, d);
     let instructions = decoder.instructions(repr).collect();
     let prep = decoder.prepared;
@@ -1011,7 +1019,7 @@ pub struct Decoder<'c> {
 }
 
 impl<'c> Decoder<'c> {
-    pub fn new(code: &'c CodeObject, d: Dialect) -> Decoder<'c> {
+    pub fn new(code: &'c CodeObject<'c>, d: Dialect) -> Decoder<'c> {
         let lines = co_lines(code, d.rules.line_table);
         Decoder {
             prepared: Prepared::new(code, d, true, Some(&lines)),
@@ -1039,7 +1047,7 @@ impl<'c> Decoder<'c> {
     pub fn instructions<'s>(
         &'s self,
         repr: &'s dyn Fn(&Object) -> String,
-    ) -> impl Iterator<Item = Instruction> + 's {
+    ) -> impl Iterator<Item = Instruction<'c>> + 's {
         let prep = &self.prepared;
         prep.steps().map(move |step| {
             let write_const = |out: &mut String, o: &Object| out.push_str(&repr(o));
@@ -1086,14 +1094,16 @@ mod tests {
     use super::*;
     use crate::{CodeAddresses, TextOptions, TextPrinter};
 
-    fn code(bytes: &[u8], lnotab: &[u8], firstlineno: u32) -> CodeObject {
-        let obj = |o: Object| Some(Obj::new(o));
+    fn code<'a>(bytes: &'a [u8], lnotab: &'a [u8], firstlineno: u32) -> CodeObject<'a> {
+        // Leaked: a test's few objects outlive it harmlessly.
+        let obj = |o: Object<'a>| -> Option<Obj<'a>> { Some(Box::leak(Box::new(o))) };
+        static SEVEN: [Obj<'static>; 1] = [&Object::Int(PyInt::Small(7))];
         CodeObject {
-            code: obj(Object::Bytes(bytes.into())),
-            consts: obj(Object::Tuple(vec![Obj::new(Object::Int(PyInt::Small(7)))])),
-            names: obj(Object::Tuple(Vec::new())),
-            varnames: obj(Object::Tuple(Vec::new())),
-            linetable: obj(Object::Bytes(lnotab.into())),
+            code: obj(Object::Bytes(bytes)),
+            consts: obj(Object::Tuple(&SEVEN)),
+            names: obj(Object::Tuple(&[])),
+            varnames: obj(Object::Tuple(&[])),
+            linetable: obj(Object::Bytes(lnotab)),
             firstlineno,
             ..CodeObject::default()
         }

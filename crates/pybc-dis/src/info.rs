@@ -33,15 +33,15 @@ fn text(obj: &Obj) -> String {
 }
 
 /// `co_varnames`, `co_cellvars` and `co_freevars` of any version.
-pub fn variable_lists(code: &CodeObject) -> (Vec<Obj>, Vec<Obj>, Vec<Obj>) {
+pub fn variable_lists<'a>(code: &CodeObject<'a>) -> (Vec<Obj<'a>>, Vec<Obj<'a>>, Vec<Obj<'a>>) {
     if code.localsplusnames.is_some() {
         let kinds = code.localspluskinds();
-        let pick = |mask: u8| -> Vec<Obj> {
+        let pick = |mask: u8| -> Vec<Obj<'a>> {
             code.localsplus()
                 .iter()
                 .zip(kinds.iter().copied().chain(std::iter::repeat(0)))
                 .filter(|(_, k)| k & mask != 0)
-                .map(|(n, _)| n.clone())
+                .map(|(&n, _)| n)
                 .collect()
         };
         (

@@ -61,7 +61,7 @@ pub fn const_value(obj: &Object, repr: &dyn Fn(&Object) -> String) -> Value {
 /// [`const_value`], produced while it is serialized: only one `repr` (that
 /// of the element being written) is in memory at a time.
 pub struct ConstJson<'a> {
-    pub obj: &'a Object,
+    pub obj: &'a Object<'a>,
     pub repr: &'a dyn Fn(&Object) -> String,
 }
 
@@ -168,12 +168,12 @@ fn positions_value(p: &Positions) -> Value {
 /// One instruction's JSON (borrowed, or made on the fly by a [`Decoder`]),
 /// produced while it is serialized (its constant, if any, through
 /// [`ConstJson`]).
-struct InstructionJson<'a, I: std::borrow::Borrow<Instruction>> {
+struct InstructionJson<'a, I: std::borrow::Borrow<Instruction<'a>>> {
     i: I,
     repr: &'a dyn Fn(&Object) -> String,
 }
 
-impl<I: std::borrow::Borrow<Instruction>> Serialize for InstructionJson<'_, I> {
+impl<'a, I: std::borrow::Borrow<Instruction<'a>>> Serialize for InstructionJson<'a, I> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
 
@@ -294,7 +294,7 @@ fn exception_table_values(entries: &[ExceptionEntry]) -> Vec<Value> {
 /// the instructions of the code object being written are in memory, so a
 /// module's JSON can be streamed whatever its size.
 pub struct CodeJsonStream<'a> {
-    pub code: &'a CodeObject,
+    pub code: &'a CodeObject<'a>,
     pub dialect: Dialect,
     pub addresses: &'a CodeAddresses,
     pub parent_path: Vec<String>,
@@ -407,7 +407,7 @@ impl Serialize for ChildrenJson<'_> {
 
 /// Every code object of a tree, depth-first in `co_consts` order, with its
 /// parent path (module first).
-pub fn walk_codes(root: &CodeObject) -> Vec<(&CodeObject, Vec<String>)> {
+pub fn walk_codes<'a>(root: &'a CodeObject<'a>) -> Vec<(&'a CodeObject<'a>, Vec<String>)> {
     let mut out = Vec::new();
     let mut stack: Vec<(&CodeObject, Vec<String>)> = vec![(root, Vec::new())];
     while let Some((code, parents)) = stack.pop() {

@@ -137,7 +137,7 @@ fn location_entries(table: &[u8]) -> impl Iterator<Item = LocationEntry> + '_ {
 
 /// Each 3.11+ location entry as `co_lines()` reads it (columns skipped):
 /// the offsets it covers and its line (`None`: no line), unmerged.
-pub(crate) fn location_ranges(code: &CodeObject) -> impl Iterator<Item = LineRange> + '_ {
+pub(crate) fn location_ranges<'a>(code: &CodeObject<'a>) -> impl Iterator<Item = LineRange> + 'a {
     let mut bytes = Bytes {
         data: code.linetable_bytes(),
         pos: 0,

@@ -34,7 +34,8 @@ pub struct TextOptions {
 /// order the printer meets them, so `<code object f at 0x…>` is the same
 /// in every run.
 pub struct CodeAddresses {
-    known: std::cell::RefCell<FxHashMap<*const CodeObject, u64>>,
+    /// Keyed by the code object's address.
+    known: std::cell::RefCell<FxHashMap<usize, u64>>,
 }
 
 impl Default for CodeAddresses {
@@ -55,7 +56,7 @@ impl CodeAddresses {
         let mut known = self.known.borrow_mut();
         let next = known.len() as u64;
         *known
-            .entry(code as *const CodeObject)
+            .entry(std::ptr::from_ref(code) as usize)
             .or_insert(0x10000 + 0x1000 * next)
     }
 }

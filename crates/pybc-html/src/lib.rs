@@ -203,13 +203,12 @@ fn write_code(
         let rep = escape(&instr.argrepr);
         let rep = match (&instr.argval, instr.jump_target) {
             (_, Some(target)) => format!("<a href=\"#c{id}-o{target}\">{rep}</a>"),
-            (pybc_dis::ArgValue::Const(obj), _) => match &**obj {
-                Object::Code(inner) => match child_ids.get(&(&**inner as *const CodeObject)) {
+            (pybc_dis::ArgValue::Const(Object::Code(inner)), _) => {
+                match child_ids.get(&(&**inner as *const CodeObject)) {
                     Some(child) => format!("<a href=\"#code{child}\">{rep}</a>"),
                     None => rep,
-                },
-                _ => rep,
-            },
+                }
+            }
             _ => rep,
         };
         let _ = writeln!(

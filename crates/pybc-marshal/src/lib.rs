@@ -10,4 +10,4 @@ mod reader;
 
 pub use error::{MarshalError, PycError};
 pub use pyc::{Pyc, PycHeader, Validation};
-pub use reader::{loads, Reader, MAX_DEPTH};
+pub use reader::{loads, Loaded, Reader, MAX_DEPTH};

@@ -1,6 +1,6 @@
 //! The `.pyc` container: header, then one marshalled code object.
 
-use pybc_model::Obj;
+use pybc_model::{Arena, Obj, Shared};
 use pybc_versions::magic::{self, MagicInfo};
 use pybc_versions::{Implementation, PyVersion};
 
@@ -36,9 +36,11 @@ pub struct PycHeader {
 
 /// A `.pyc` file: its header and its root object (normally a code object).
 #[derive(Clone, Debug)]
-pub struct Pyc {
+pub struct Pyc<'a> {
     pub header: PycHeader,
-    pub code: Obj,
+    pub code: Obj<'a>,
+    /// What in the tree is reached more than once.
+    pub shared: Shared,
 }
 
 fn u32_at(data: &[u8], at: usize) -> u32 {
@@ -136,14 +138,22 @@ impl PycHeader {
     }
 }
 
-impl Pyc {
-    /// Parses a whole `.pyc` file.
-    pub fn parse(data: &[u8], force: Option<PyVersion>) -> Result<Pyc, PycError> {
+impl<'a> Pyc<'a> {
+    /// Parses a whole `.pyc` file, allocating its objects in `arena`.
+    pub fn parse(
+        data: &'a [u8],
+        force: Option<PyVersion>,
+        arena: &'a Arena,
+    ) -> Result<Pyc<'a>, PycError> {
         let header = PycHeader::parse(data, force)?;
         let body = data.get(header.len..).unwrap_or(&[]);
-        let code = Reader::new(body, header.version, header.len)
+        let loaded = Reader::new(body, header.version, header.len, arena)
             .with_magic(header.magic)
-            .read_object()?;
-        Ok(Pyc { header, code })
+            .read_tree()?;
+        Ok(Pyc {
+            header,
+            code: loaded.root,
+            shared: loaded.shared,
+        })
     }
 }

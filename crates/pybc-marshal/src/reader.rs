@@ -3,8 +3,11 @@
 //! Untrusted input is the normal case here. Every read is bounds-checked,
 //! nesting is limited like CPython's own reader, and no allocation is sized
 //! by a length field beyond what the remaining bytes could hold.
+//!
+//! Objects are allocated in an [`Arena`] and borrow strings and bytes from
+//! the data read.
 
-use pybc_model::{CodeObject, Obj, Object, PyInt, PyStr};
+use pybc_model::{Arena, CodeObject, Obj, Object, PyInt, PyStr, Shared};
 use pybc_versions::layout::{code_layout_of, CodeField, IntWidth};
 use pybc_versions::PyVersion;
 
@@ -15,50 +18,77 @@ pub const MAX_DEPTH: usize = 2000;
 
 const FLAG_REF: u8 = 0x80;
 
+/// One shared object each for NULL, None, False, True, StopIteration and
+/// Ellipsis: a one-byte object then costs a pointer, not an allocation
+/// (hostile data may hold millions).
+static SINGLETONS: [Object<'static>; 6] = [
+    Object::Null,
+    Object::None,
+    Object::False,
+    Object::True,
+    Object::StopIteration,
+    Object::Ellipsis,
+];
+
+/// A tree read from marshal data: its root, and what in it is reached
+/// more than once.
+#[derive(Clone, Debug)]
+pub struct Loaded<'a> {
+    pub root: Obj<'a>,
+    pub shared: Shared,
+}
+
 /// Reads one marshalled object tree.
 pub struct Reader<'a> {
     data: &'a [u8],
+    arena: &'a Arena,
     pos: usize,
     /// Added to positions in error messages (e.g. the `.pyc` header size).
     base: usize,
     version: PyVersion,
     /// Objects flagged for reference; `None` while still being built.
-    refs: Vec<Option<Obj>>,
+    refs: Vec<Option<Obj<'a>>>,
     /// Python 2's interned-string table (`TYPE_STRINGREF`).
-    interned: Vec<Obj>,
+    interned: Vec<Obj<'a>>,
+    /// Containers and code objects reached again through a reference.
+    shared: Vec<Obj<'a>>,
+    /// The items of the containers being read, innermost last (copied
+    /// into the arena once each container is complete).
+    items: Vec<Obj<'a>>,
+    pairs: Vec<(Obj<'a>, Obj<'a>)>,
     depth: usize,
     /// The `.pyc` magic number, when known: a few pre-releases lay code
     /// objects out unlike their final release.
     magic: Option<u16>,
-    /// One shared object each for NULL, None, False, True, StopIteration
-    /// and Ellipsis: a one-byte object then costs a pointer, not an
-    /// allocation (hostile data may hold millions).
-    singletons: [Obj; 6],
 }
 
 impl<'a> Reader<'a> {
-    /// A reader for data written by `version`; `base` is the offset of
-    /// `data` within its file, for error messages.
-    pub fn new(data: &'a [u8], version: PyVersion, base: usize) -> Reader<'a> {
+    /// A reader for data written by `version`, allocating in `arena`;
+    /// `base` is the offset of `data` within its file, for error messages.
+    pub fn new(data: &'a [u8], version: PyVersion, base: usize, arena: &'a Arena) -> Reader<'a> {
         Reader {
             data,
+            arena,
             pos: 0,
             base,
             version,
             refs: Vec::new(),
             interned: Vec::new(),
+            shared: Vec::new(),
+            items: Vec::new(),
+            pairs: Vec::new(),
             depth: 0,
             magic: None,
-            singletons: [
-                Object::Null,
-                Object::None,
-                Object::False,
-                Object::True,
-                Object::StopIteration,
-                Object::Ellipsis,
-            ]
-            .map(Obj::new),
         }
+    }
+
+    /// Reads the whole tree: its root, and what in it is shared.
+    pub fn read_tree(mut self) -> Result<Loaded<'a>, MarshalError> {
+        let root = self.read_object()?;
+        Ok(Loaded {
+            root,
+            shared: Shared::new(self.shared),
+        })
     }
 
     /// Reads code objects as the release with this magic number wrote them.
@@ -146,7 +176,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one object (the root of a tree, or a child).
-    pub fn read_object(&mut self) -> Result<Obj, MarshalError> {
+    pub fn read_object(&mut self) -> Result<Obj<'a>, MarshalError> {
         let at = self.offset();
         if self.depth >= MAX_DEPTH {
             return Err(MarshalError::TooDeep {
@@ -161,7 +191,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an object that must not be NULL.
-    fn read_value(&mut self) -> Result<Obj, MarshalError> {
+    fn read_value(&mut self) -> Result<Obj<'a>, MarshalError> {
         let at = self.offset();
         let obj = self.read_object()?;
         if matches!(*obj, Object::Null) {
@@ -177,14 +207,14 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn fill(&mut self, slot: Option<usize>, obj: Obj) -> Obj {
+    fn fill(&mut self, slot: Option<usize>, obj: Obj<'a>) -> Obj<'a> {
         if let Some(slot) = slot.and_then(|i| self.refs.get_mut(i)) {
-            *slot = Some(obj.clone());
+            *slot = Some(obj);
         }
         obj
     }
 
-    fn read_object_inner(&mut self, at: usize) -> Result<Obj, MarshalError> {
+    fn read_object_inner(&mut self, at: usize) -> Result<Obj<'a>, MarshalError> {
         let code = self.u8("an object type code")?;
         let flagged = code & FLAG_REF != 0;
         let ty = code & !FLAG_REF;
@@ -198,8 +228,7 @@ impl<'a> Reader<'a> {
             b'.' => Some(5),
             _ => None,
         };
-        if let Some(shared) = singleton.and_then(|i| self.singletons.get(i)) {
-            let shared = shared.clone();
+        if let Some(shared) = singleton.and_then(|i| SINGLETONS.get(i)) {
             return Ok(self.fill(slot, shared));
         }
         let obj = match ty {
@@ -208,7 +237,7 @@ impl<'a> Reader<'a> {
                 let bytes: [u8; 8] = self.array("a 64-bit int")?;
                 Object::Int(PyInt::Small(i64::from_le_bytes(bytes)))
             }
-            b'l' => self.read_long()?,
+            b'l' => Object::Int(self.read_long()?),
             b'f' => Object::Float(self.read_text_float("a float")?),
             b'g' => Object::Float(f64::from_le_bytes(self.array("a float")?)),
             b'x' => {
@@ -223,15 +252,15 @@ impl<'a> Reader<'a> {
             }
             b's' => {
                 let n = self.length("a bytes length", 1)?;
-                Object::Bytes(self.take(n, "bytes")?.into())
+                Object::Bytes(self.take(n, "bytes")?)
             }
             b't' => {
                 let n = self.length("a string length", 1)?;
                 let data = self.take(n, "a string")?;
                 if self.version.major < 3 {
                     // Python 2: an interned byte string, remembered for 'R'.
-                    let obj: Obj = Obj::new(Object::Bytes(data.into()));
-                    self.interned.push(obj.clone());
+                    let obj: Obj<'a> = self.arena.alloc(Object::Bytes(data));
+                    self.interned.push(obj);
                     return Ok(self.fill(slot, obj));
                 }
                 Object::Str(PyStr::new(data, true))
@@ -242,7 +271,7 @@ impl<'a> Reader<'a> {
                 let found = usize::try_from(index)
                     .ok()
                     .and_then(|i| self.interned.get(i))
-                    .cloned();
+                    .copied();
                 return match found {
                     Some(obj) => Ok(self.fill(slot, obj)),
                     None => Err(MarshalError::BadReference {
@@ -287,15 +316,19 @@ impl<'a> Reader<'a> {
                 }
             }
             b'{' => {
-                let mut pairs = Vec::new();
+                let base = self.pairs.len();
                 loop {
                     let key = self.read_object()?;
                     if matches!(*key, Object::Null) {
                         break;
                     }
                     let value = self.read_value()?;
-                    pairs.push((key, value));
+                    self.pairs.push((key, value));
                 }
+                let pairs = self
+                    .arena
+                    .alloc_slice_copy(self.pairs.get(base..).unwrap_or_default());
+                self.pairs.truncate(base);
                 Object::Dict(pairs)
             }
             b':' => {
@@ -305,13 +338,18 @@ impl<'a> Reader<'a> {
                 Object::Slice { start, stop, step }
             }
             // 'C' is the code type of 1.0–1.2 (same fields as their 'c').
-            b'c' | b'C' => Object::Code(Box::new(self.read_code()?)),
+            b'c' | b'C' => Object::Code(self.arena.alloc(self.read_code()?)),
             b'r' => {
                 let index_at = self.offset();
                 let index = self.i32("a reference index")?;
                 let entry = usize::try_from(index).ok().and_then(|i| self.refs.get(i));
                 return match entry {
-                    Some(Some(obj)) => Ok(obj.clone()),
+                    Some(&Some(obj)) => {
+                        if holds_objects(obj) {
+                            self.shared.push(obj);
+                        }
+                        Ok(obj)
+                    }
                     Some(None) => Err(MarshalError::IncompleteReference {
                         offset: index_at,
                         index: usize::try_from(index).unwrap_or(0),
@@ -335,19 +373,26 @@ impl<'a> Reader<'a> {
                 })
             }
         };
-        Ok(self.fill(slot, Obj::new(obj)))
+        let obj: Obj<'a> = self.arena.alloc(obj);
+        Ok(self.fill(slot, obj))
     }
 
-    fn read_items(&mut self, n: usize) -> Result<Vec<Obj>, MarshalError> {
-        // Each item takes at least one byte, so `n` is bounded by the input.
-        let mut items = Vec::with_capacity(n.min(self.remaining()));
+    fn read_items(&mut self, n: usize) -> Result<&'a [Obj<'a>], MarshalError> {
+        // Each item takes at least one byte, so the stack grows no more
+        // than the input is long.
+        let base = self.items.len();
         for _ in 0..n {
-            items.push(self.read_value()?);
+            let item = self.read_value()?;
+            self.items.push(item);
         }
+        let items = self
+            .arena
+            .alloc_slice_copy(self.items.get(base..).unwrap_or_default());
+        self.items.truncate(base);
         Ok(items)
     }
 
-    fn read_long(&mut self) -> Result<Object, MarshalError> {
+    fn read_long(&mut self) -> Result<PyInt<'a>, MarshalError> {
         let at = self.offset();
         let n = self.i32("a long size")?;
         let negative = n < 0;
@@ -365,11 +410,11 @@ impl<'a> Reader<'a> {
             }
             digits.push(d as u16);
         }
-        Ok(Object::Int(if self.version.major < 3 {
-            PyInt::long_from_digits15(negative, &digits)
+        Ok(if self.version.major < 3 {
+            PyInt::long_from_digits15(negative, &digits, self.arena)
         } else {
-            PyInt::from_digits15(negative, &digits)
-        }))
+            PyInt::from_digits15(negative, &digits, self.arena)
+        })
     }
 
     fn read_text_float(&mut self, what: &'static str) -> Result<f64, MarshalError> {
@@ -383,7 +428,7 @@ impl<'a> Reader<'a> {
         })
     }
 
-    fn read_code(&mut self) -> Result<CodeObject, MarshalError> {
+    fn read_code(&mut self) -> Result<CodeObject<'a>, MarshalError> {
         let (fields, width) = code_layout_of(self.version, self.magic);
         let mut code = CodeObject::default();
         for &field in fields {
@@ -414,7 +459,7 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let obj = self.read_value()?;
-            let (slot, expected): (&mut Option<Obj>, &'static str) = match field {
+            let (slot, expected): (&mut Option<Obj<'a>>, &'static str) = match field {
                 CodeField::Code => (&mut code.code, "bytes"),
                 CodeField::Consts => (&mut code.consts, "tuple"),
                 CodeField::Names => (&mut code.names, "tuple"),
@@ -487,7 +532,68 @@ fn parse_python_float(text: &[u8]) -> Option<f64> {
     }
 }
 
-/// Reads one object from raw marshal data written by `version`.
-pub fn loads(data: &[u8], version: PyVersion) -> Result<Obj, MarshalError> {
-    Reader::new(data, version, 0).read_object()
+/// Whether `obj` holds other objects: only such objects make a tree larger
+/// by being reached twice (empty tuples, shared everywhere, do not).
+fn holds_objects(obj: &Object<'_>) -> bool {
+    match obj {
+        Object::Tuple(items)
+        | Object::List(items)
+        | Object::Set(items)
+        | Object::FrozenSet(items) => !items.is_empty(),
+        Object::Dict(pairs) => !pairs.is_empty(),
+        Object::Slice { .. } | Object::Code(_) => true,
+        _ => false,
+    }
+}
+
+/// Reads one object tree from raw marshal data written by `version`,
+/// allocating in `arena`.
+pub fn loads<'a>(
+    data: &'a [u8],
+    version: PyVersion,
+    arena: &'a Arena,
+) -> Result<Loaded<'a>, MarshalError> {
+    Reader::new(data, version, 0, arena).read_tree()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use super::*;
+
+    fn load<'a>(data: &'a [u8], arena: &'a Arena) -> Loaded<'a> {
+        loads(data, PyVersion::new(3, 13), arena).unwrap()
+    }
+
+    #[test]
+    fn strings_and_bytes_are_borrowed_from_the_input() {
+        let arena = Arena::new();
+        let data = b")\x02z\x03abcs\x02\x00\x00\x00xy";
+        let root = load(data, &arena).root;
+        let [Object::Str(s), Object::Bytes(b)] = root.tuple_items() else {
+            panic!("{root:?}");
+        };
+        assert_eq!(s.as_str(), Some("abc"));
+        assert!(std::ptr::eq(s.as_bytes(), &data[4..7]));
+        assert!(std::ptr::eq(*b, &data[12..14]));
+    }
+
+    #[test]
+    fn shared_holds_containers_reached_again() {
+        let arena = Arena::new();
+        // (t, t, s, s, e, e): t a flagged tuple, s a flagged string, e a
+        // flagged empty tuple, each referenced once more.
+        let data =
+            b")\x06\xa9\x01N r\x00\x00\x00\x00\xfa\x01sr\x01\x00\x00\x00\xa9\x00r\x02\x00\x00\x00";
+        let data: Vec<u8> = data.iter().copied().filter(|&b| b != b' ').collect();
+        let loaded = load(&data, &arena);
+        let items = loaded.root.tuple_items();
+        assert_eq!(items.len(), 6);
+        assert!(std::ptr::eq(items[0], items[1]));
+        assert!(loaded.shared.contains(items[0]));
+        assert!(!loaded.shared.contains(items[2]), "strings hold nothing");
+        assert!(!loaded.shared.contains(items[4]), "nor do empty tuples");
+        assert!(!loaded.shared.contains(loaded.root));
+    }
 }

@@ -5,63 +5,64 @@ use std::borrow::Cow;
 /// A Python `str`, kept as marshal wrote it: UTF-8 in which lone surrogates
 /// are encoded like any other code point ("surrogatepass"), so it is not
 /// always valid Rust UTF-8.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct PyStr {
-    data: StrData,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PyStr<'a> {
+    data: StrData<'a>,
     /// Whether marshal marked the string as interned.
     pub interned: bool,
 }
 
 /// A string's bytes, checked once: names are shown many times, and most
 /// strings are valid UTF-8.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum StrData {
-    Text(Box<str>),
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum StrData<'a> {
+    Text(&'a str),
     /// Not valid UTF-8 (lone surrogates, or broken input).
-    Raw(Box<[u8]>),
+    Raw(&'a [u8]),
 }
 
-impl Default for StrData {
-    fn default() -> StrData {
-        StrData::Text(Box::default())
+impl Default for StrData<'_> {
+    fn default() -> Self {
+        StrData::Text("")
     }
 }
 
-impl PyStr {
-    pub fn new(data: impl Into<Box<[u8]>>, interned: bool) -> PyStr {
-        let data = match String::from_utf8(data.into().into_vec()) {
-            Ok(text) => StrData::Text(text.into_boxed_str()),
-            Err(e) => StrData::Raw(e.into_bytes().into_boxed_slice()),
+impl<'a> PyStr<'a> {
+    /// The string marshal wrote as `data` (borrowed, checked as UTF-8 once).
+    pub fn new(data: &'a [u8], interned: bool) -> PyStr<'a> {
+        let data = match std::str::from_utf8(data) {
+            Ok(text) => StrData::Text(text),
+            Err(_) => StrData::Raw(data),
         };
         PyStr { data, interned }
     }
 
     /// A (not interned) string with the given text.
-    pub fn from_text(s: &str) -> PyStr {
+    pub fn from_text(s: &'a str) -> PyStr<'a> {
         PyStr {
-            data: StrData::Text(s.into()),
+            data: StrData::Text(s),
             interned: false,
         }
     }
 
-    pub fn as_bytes(&self) -> &[u8] {
-        match &self.data {
+    pub fn as_bytes(&self) -> &'a [u8] {
+        match self.data {
             StrData::Text(text) => text.as_bytes(),
             StrData::Raw(bytes) => bytes,
         }
     }
 
     /// The text, when it is valid UTF-8.
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.data {
+    pub fn as_str(&self) -> Option<&'a str> {
+        match self.data {
             StrData::Text(text) => Some(text),
             StrData::Raw(_) => None,
         }
     }
 
     /// The text, with undecodable sequences replaced.
-    pub fn to_string_lossy(&self) -> Cow<'_, str> {
-        match &self.data {
+    pub fn to_string_lossy(&self) -> Cow<'a, str> {
+        match self.data {
             StrData::Text(text) => Cow::Borrowed(text),
             StrData::Raw(bytes) => String::from_utf8_lossy(bytes),
         }
@@ -69,7 +70,7 @@ impl PyStr {
 
     /// The code points, surrogates included; a byte that cannot start or
     /// continue a sequence yields U+FFFD.
-    pub fn code_points(&self) -> CodePoints<'_> {
+    pub fn code_points(&self) -> CodePoints<'a> {
         CodePoints {
             rest: self.as_bytes(),
         }

@@ -182,20 +182,38 @@ pub(crate) fn hash_float3(v: f64, version: PyVersion) -> Option<i64> {
     Some(fix_minus_one(x as i64))
 }
 
+/// An integer computed here (not read): sign and little-endian limbs.
+pub(crate) struct OwnedInt {
+    negative: bool,
+    limbs: Vec<u32>,
+}
+
+impl OwnedInt {
+    pub(crate) fn as_int(&self) -> PyInt<'_> {
+        PyInt::from_limbs(self.negative, &self.limbs)
+    }
+}
+
 /// The exact integer value of an integral, finite float.
-pub(crate) fn float_to_int(v: f64) -> PyInt {
+pub(crate) fn float_to_int(v: f64) -> OwnedInt {
     let bits = v.to_bits();
     let negative = v < 0.0;
     let biased = ((bits >> 52) & 0x7ff) as i32;
     let frac = bits & ((1 << 52) - 1);
     if biased == 0 {
-        return PyInt::Small(0);
+        return OwnedInt {
+            negative: false,
+            limbs: Vec::new(),
+        };
     }
     let mant = frac | (1 << 52);
     let shift = biased - 1075;
     if shift <= 0 {
         let m = mant >> shift.unsigned_abs().min(63);
-        return PyInt::from_limbs(negative, vec![m as u32, (m >> 32) as u32]);
+        return OwnedInt {
+            negative,
+            limbs: vec![m as u32, (m >> 32) as u32],
+        };
     }
     let shift = shift.unsigned_abs();
     let word = (shift / 32) as usize;
@@ -203,7 +221,7 @@ pub(crate) fn float_to_int(v: f64) -> PyInt {
     let mut limbs = vec![0u32; word];
     let wide = u128::from(mant) << bit;
     limbs.extend([wide as u32, (wide >> 32) as u32, (wide >> 64) as u32]);
-    PyInt::from_limbs(negative, limbs)
+    OwnedInt { negative, limbs }
 }
 
 /// Python 2.7 `_Py_HashDouble`.
@@ -218,7 +236,7 @@ pub(crate) fn hash_float2(v: f64) -> i64 {
     if v - intpart == 0.0 {
         let half = (i64::MAX / 2) as f64;
         if intpart > half || -intpart > half {
-            return hash_int2(&float_to_int(v));
+            return hash_int2(&float_to_int(v).as_int());
         }
         return fix_minus_one(intpart as i64);
     }

@@ -327,15 +327,15 @@ mod tests {
     use super::*;
     use pybc_model::{PyInt, PyStr};
 
-    fn int(v: i64) -> Obj {
-        Obj::new(Object::Int(PyInt::Small(v)))
+    fn int(v: i64) -> Obj<'static> {
+        Box::leak(Box::new(Object::Int(PyInt::Small(v))))
     }
 
     #[test]
     fn python_1_strings_and_floats() {
         let no_code = |_: &CodeObject| 0;
         let v15 = PyVersion::new(1, 5);
-        let s = Object::Bytes(b"a\nb'\x7f".as_slice().into());
+        let s = Object::Bytes(b"a\nb'\x7f");
         assert_eq!(repr(&s, v15, &no_code), "\"a\\012b'\\177\"");
         assert_eq!(repr(&s, PyVersion::new(2, 1), &no_code), "\"a\\nb'\\x7f\"");
         assert_eq!(repr(&Object::Float(0.1), v15, &no_code), "0.1");
@@ -355,10 +355,10 @@ mod tests {
         // Small ints hash to themselves: slots 1, 2, 3.
         assert_eq!(frozenset_order(&[int(3), int(1), int(2)], v), vec![1, 2, 0]);
         // 1, 1.0 and True are equal: only the first is kept.
-        let items = [int(1), Obj::new(Object::Float(1.0)), Obj::new(Object::True)];
+        let items = [int(1), &Object::Float(1.0), &Object::True];
         assert_eq!(frozenset_order(&items, v), vec![0]);
         // Address-hashed items keep the given order.
-        let items = [int(5), Obj::new(Object::Ellipsis), int(1)];
+        let items = [int(5), &Object::Ellipsis, int(1)];
         assert_eq!(frozenset_order(&items, v), vec![0, 1, 2]);
     }
 
@@ -370,25 +370,22 @@ mod tests {
             repr(&Object::StopIteration, v, &no_addr),
             "<type 'exceptions.StopIteration'>"
         );
-        let big = Object::Int(PyInt::from_limbs(false, vec![0, 0, 1]));
+        let big = Object::Int(PyInt::from_limbs(false, &[0, 0, 1]));
         assert_eq!(repr(&big, v, &no_addr), "18446744073709551616L");
         let s = Object::Str(PyStr::from_text("é"));
         assert_eq!(repr(&s, v, &no_addr), "u'\\xe9'");
-        assert_eq!(
-            repr(&Object::FrozenSet(vec![]), v, &no_addr),
-            "frozenset([])"
-        );
+        assert_eq!(repr(&Object::FrozenSet(&[]), v, &no_addr), "frozenset([])");
     }
 
     #[test]
     fn code_objects() {
         let code = CodeObject {
-            name: Some(Obj::new(Object::Str(PyStr::from_text("f")))),
-            filename: Some(Obj::new(Object::None)),
+            name: Some(&Object::Str(PyStr::from_text("f"))),
+            filename: Some(&Object::None),
             firstlineno: 3,
             ..CodeObject::default()
         };
-        let obj = Object::Code(Box::new(code));
+        let obj = Object::Code(&code);
         assert_eq!(
             repr(&obj, PyVersion::new(3, 12), &|_| 0x1_0000),
             "<code object f at 0x10000, file ???, line 3>"

@@ -68,7 +68,7 @@ fn probe(hash: u64, mask: usize, py2: bool, mut visit: impl FnMut(usize) -> bool
 
 /// A replayed set table: each slot holds the index of an item.
 struct Table<'a> {
-    items: &'a [Obj],
+    items: &'a [Obj<'a>],
     hashes: &'a [i64],
     version: PyVersion,
     slots: Vec<Option<usize>>,
@@ -76,7 +76,7 @@ struct Table<'a> {
 }
 
 impl<'a> Table<'a> {
-    fn new(items: &'a [Obj], hashes: &'a [i64], version: PyVersion) -> Table<'a> {
+    fn new(items: &'a [Obj<'a>], hashes: &'a [i64], version: PyVersion) -> Table<'a> {
         Table {
             items,
             hashes,
@@ -196,17 +196,17 @@ pub(crate) fn frozenset_order(items: &[Obj], version: PyVersion) -> Vec<usize> {
 }
 
 /// A number as Python compares it: real and imaginary parts.
-enum Num {
-    Int(PyInt),
+enum Num<'a> {
+    Int(PyInt<'a>),
     Float(f64),
 }
 
-fn as_complex(obj: &Object) -> Option<(Num, Num)> {
+fn as_complex<'a>(obj: &Object<'a>) -> Option<(Num<'a>, Num<'a>)> {
     let zero = || Num::Int(PyInt::Small(0));
     match obj {
         Object::False => Some((zero(), zero())),
         Object::True => Some((Num::Int(PyInt::Small(1)), zero())),
-        Object::Int(i) => Some((Num::Int(i.clone()), zero())),
+        Object::Int(i) => Some((Num::Int(*i), zero())),
         Object::Float(x) => Some((Num::Float(*x), zero())),
         Object::Complex { real, imag } => Some((Num::Float(*real), Num::Float(*imag))),
         _ => None,
@@ -218,7 +218,7 @@ fn num_eq(a: &Num, b: &Num) -> bool {
         (Num::Int(x), Num::Int(y)) => x == y,
         (Num::Float(x), Num::Float(y)) => x == y,
         (Num::Int(i), Num::Float(f)) | (Num::Float(f), Num::Int(i)) => {
-            f.is_finite() && f.fract() == 0.0 && float_to_int(*f) == *i
+            f.is_finite() && f.fract() == 0.0 && float_to_int(*f).as_int() == *i
         }
     }
 }
@@ -241,7 +241,7 @@ pub(crate) fn py_eq(a: &Object, b: &Object, version: PyVersion) -> bool {
             x.is_ascii() && **x == *y.as_bytes()
         }
         (Object::Tuple(x), Object::Tuple(y)) | (Object::List(x), Object::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| py_eq(p, q, version))
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| py_eq(p, q, version))
         }
         (Object::FrozenSet(x) | Object::Set(x), Object::FrozenSet(y) | Object::Set(y)) => {
             let ux = distinct(x, version);
@@ -253,8 +253,8 @@ pub(crate) fn py_eq(a: &Object, b: &Object, version: PyVersion) -> bool {
 }
 
 /// The distinct items of a set's item list.
-fn distinct(items: &[Obj], version: PyVersion) -> Vec<&Obj> {
-    let mut out: Vec<&Obj> = Vec::new();
+fn distinct<'a>(items: &[Obj<'a>], version: PyVersion) -> Vec<Obj<'a>> {
+    let mut out: Vec<Obj<'a>> = Vec::new();
     for item in items {
         if !out.iter().any(|o| py_eq(o, item, version)) {
             out.push(item);

@@ -4,27 +4,28 @@
 
 use std::path::Path;
 
-use pybc_model::{CodeObject, Obj, Object, PyInt, PyStr};
+use pybc_model::{Arena, CodeObject, Obj, Object, PyInt, PyStr};
 use pybc_repr::{py_hash, repr};
 use pybc_versions::PyVersion;
 
 /// A marshal reader for the constant types the fixtures use.
 struct Reader<'a> {
     data: &'a [u8],
+    arena: &'a Arena,
     pos: usize,
     py2: bool,
-    refs: Vec<Option<Obj>>,
-    interned: Vec<Obj>,
+    refs: Vec<Option<Obj<'a>>>,
+    interned: Vec<Obj<'a>>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn byte(&mut self) -> u8 {
         let b = self.data[self.pos];
         self.pos += 1;
         b
     }
 
-    fn take(&mut self, n: usize) -> &[u8] {
+    fn take(&mut self, n: usize) -> &'a [u8] {
         let s = &self.data[self.pos..self.pos + n];
         self.pos += n;
         s
@@ -38,11 +39,12 @@ impl Reader<'_> {
         f64::from_le_bytes(self.take(8).try_into().unwrap())
     }
 
-    fn items(&mut self, n: usize) -> Vec<Obj> {
-        (0..n).map(|_| self.object()).collect()
+    fn items(&mut self, n: usize) -> &'a [Obj<'a>] {
+        let items: Vec<Obj> = (0..n).map(|_| self.object()).collect();
+        self.arena.alloc_slice_copy(&items)
     }
 
-    fn object(&mut self) -> Obj {
+    fn object(&mut self) -> Obj<'a> {
         let code = self.byte();
         let flag = code & 0x80 != 0;
         let slot = flag.then(|| {
@@ -66,7 +68,7 @@ impl Reader<'_> {
                 let digits: Vec<u16> = (0..n.unsigned_abs())
                     .map(|_| u16::from_le_bytes(self.take(2).try_into().unwrap()))
                     .collect();
-                Object::Int(PyInt::from_digits15(n < 0, &digits))
+                Object::Int(PyInt::from_digits15(n < 0, &digits, self.arena))
             }
             b'g' => Object::Float(self.f64()),
             b'y' => Object::Complex {
@@ -75,17 +77,17 @@ impl Reader<'_> {
             },
             b's' => {
                 let n = self.u32() as usize;
-                Object::Bytes(self.take(n).into())
+                Object::Bytes(self.take(n))
             }
             b't' if self.py2 => {
                 let n = self.u32() as usize;
-                let obj = Obj::new(Object::Bytes(self.take(n).into()));
-                self.interned.push(obj.clone());
+                let obj: Obj = self.arena.alloc(Object::Bytes(self.take(n)));
+                self.interned.push(obj);
                 return obj;
             }
             b'R' => {
                 let i = self.u32() as usize;
-                return self.interned[i].clone();
+                return self.interned[i];
             }
             b'u' | b't' | b'a' | b'A' => {
                 let n = self.u32() as usize;
@@ -125,18 +127,18 @@ impl Reader<'_> {
                     let v = self.object();
                     pairs.push((k, v));
                 }
-                Object::Dict(pairs)
+                Object::Dict(self.arena.alloc_slice_copy(&pairs))
             }
             b'0' => Object::Null,
             b'r' => {
                 let i = self.u32() as usize;
-                return self.refs[i].clone().unwrap();
+                return self.refs[i].unwrap();
             }
             other => panic!("unsupported marshal type {:?}", char::from(other)),
         };
-        let obj = Obj::new(obj);
+        let obj: Obj = self.arena.alloc(obj);
         if let Some(i) = slot {
-            self.refs[i] = Some(obj.clone());
+            self.refs[i] = Some(obj);
         }
         obj
     }
@@ -149,10 +151,11 @@ fn unhex(s: &str) -> Vec<u8> {
         .collect()
 }
 
-fn decode(hex: &str, version: PyVersion) -> Obj {
-    let data = unhex(hex);
+fn decode<'a>(data: &'a [u8], version: PyVersion, arena: &'a Arena) -> Obj<'a> {
+    let hex = data.iter().map(|b| format!("{b:02x}")).collect::<String>();
     let mut r = Reader {
-        data: &data,
+        data,
+        arena,
         pos: 0,
         py2: version.major < 3,
         refs: Vec::new(),
@@ -202,8 +205,10 @@ fn check_version(name: &str) -> (Counts, Vec<String>) {
         match f[0] {
             "obj" => {
                 let (hex, want_hash, want) = (f[1], f[2], f[3]);
-                let obj = decode(hex, version);
-                let got_hash = py_hash(&obj, version);
+                let arena = Arena::new();
+                let data = unhex(hex);
+                let obj = decode(&data, version, &arena);
+                let got_hash = py_hash(obj, version);
                 match want_hash {
                     "address" | "unhashable" => {
                         if let Some(h) = got_hash {
@@ -218,12 +223,12 @@ fn check_version(name: &str) -> (Counts, Vec<String>) {
                         }
                     }
                 }
-                if want_hash == "address" && has_ordered_set(&obj) {
+                if want_hash == "address" && has_ordered_set(obj) {
                     counts.skipped_address_sets += 1;
                     continue;
                 }
                 counts.reprs += 1;
-                let got = repr(&obj, version, &|_| 0xdead_beef);
+                let got = repr(obj, version, &|_| 0xdead_beef);
                 if got != want {
                     failures.push(format!("{name} repr:\n  got  {got}\n  want {want}"));
                 }
@@ -231,20 +236,24 @@ fn check_version(name: &str) -> (Counts, Vec<String>) {
             "code" => {
                 let name_bytes = unhex(f[1]);
                 let file_bytes = unhex(f[2]);
-                let text_obj = |b: Vec<u8>| -> Obj {
-                    Obj::new(if version.major < 3 {
-                        Object::Bytes(b.into())
+                fn text_obj(b: &[u8], version: PyVersion) -> Object<'_> {
+                    if version.major < 3 {
+                        Object::Bytes(b)
                     } else {
                         Object::Str(PyStr::new(b, false))
-                    })
-                };
+                    }
+                }
+                let (name_obj, file_obj) = (
+                    text_obj(&name_bytes, version),
+                    text_obj(&file_bytes, version),
+                );
                 let code = CodeObject {
-                    name: Some(text_obj(name_bytes)),
-                    filename: Some(text_obj(file_bytes)),
+                    name: Some(&name_obj),
+                    filename: Some(&file_obj),
                     firstlineno: f[3].parse().unwrap(),
                     ..CodeObject::default()
                 };
-                let obj = Object::Code(Box::new(code));
+                let obj = Object::Code(&code);
                 counts.codes += 1;
                 let got = repr(&obj, version, &|_| 0xdead_beef);
                 if got != f[4] {

@@ -26,9 +26,10 @@ fn hot_paths(c: &mut Criterion) {
     let files = corpus();
     let bytes: u64 = files.iter().map(|f| f.len() as u64).sum();
     let options = Options::default();
+    let arena = pybc::Arena::new();
     let modules: Vec<pybc::Module> = files
         .iter()
-        .map(|f| pybc::load(f, &options).unwrap())
+        .map(|f| pybc::load(f, &arena, &options).unwrap())
         .collect();
 
     let mut group = c.benchmark_group("fixtures");
@@ -36,7 +37,8 @@ fn hot_paths(c: &mut Criterion) {
     group.bench_function("marshal_load", |b| {
         b.iter(|| {
             for f in &files {
-                std::hint::black_box(pybc::load(f, &options).unwrap());
+                let arena = pybc::Arena::new();
+                std::hint::black_box(pybc::load(f, &arena, &options).unwrap());
             }
         })
     });
@@ -44,7 +46,7 @@ fn hot_paths(c: &mut Criterion) {
         b.iter(|| {
             for m in &modules {
                 let dialect = m.dialect().unwrap();
-                let Object::Code(root) = &*m.code else {
+                let Object::Code(root) = m.code else {
                     continue;
                 };
                 let mut codes = Vec::new();

@@ -19,7 +19,9 @@
 use rustc_hash::FxHashMap;
 
 use pybc_dis::Dialect;
-use pybc_model::{CodeObject, Obj, Object, PyInt};
+use pybc_model::{CodeObject, Obj, Object, PyInt, Shared};
+
+use crate::Module;
 use pybc_versions::opcodes::ArgKind;
 
 /// Listing bytes always allowed, whatever the input size.
@@ -65,11 +67,11 @@ pub struct TooLarge {
     pub limit: u64,
 }
 
-/// Checks that listing `root` with `dialect` stays within the limits:
+/// Checks that listing `module` with `dialect` stays within the limits:
 /// the whole listing, and the `repr` of any one constant (one line of
 /// text, held whole while it is written).
-pub fn check(root: &Obj, dialect: Dialect, input_len: usize) -> Result<(), TooLarge> {
-    let (listing, value) = estimates(root, dialect, input_len);
+pub fn check(module: &Module<'_>, dialect: Dialect) -> Result<(), TooLarge> {
+    let (listing, value) = estimates(module, dialect);
     if listing.estimate > listing.limit {
         Err(listing)
     } else if value.estimate > value.limit {
@@ -79,18 +81,18 @@ pub fn check(root: &Obj, dialect: Dialect, input_len: usize) -> Result<(), TooLa
     }
 }
 
-/// The estimated listing size of `root` and the limit for it, in time and
-/// memory linear in the number of distinct objects.
-pub fn estimate(root: &Obj, dialect: Dialect, input_len: usize) -> TooLarge {
-    estimates_with(root, dialect, input_len, true).0
+/// The estimated listing size of `module` and the limit for it, in time
+/// and memory linear in the number of distinct objects.
+pub fn estimate(module: &Module<'_>, dialect: Dialect) -> TooLarge {
+    estimates_with(module, dialect, true).0
 }
 
 /// The `repr` of the largest constant of `root`'s code objects, and the
 /// limit for it: [`VALUE_FLOOR`] plus [`VALUE_PER_INPUT_BYTE`] per input
 /// byte. A real constant's `repr` takes a few bytes per marshal byte; only
 /// objects shared through references make it larger.
-pub fn largest_value(root: &Obj, dialect: Dialect, input_len: usize) -> TooLarge {
-    estimates(root, dialect, input_len).1
+pub fn largest_value(module: &Module<'_>, dialect: Dialect) -> TooLarge {
+    estimates(module, dialect).1
 }
 
 /// `repr` bytes of one constant always allowed.
@@ -98,24 +100,25 @@ pub const VALUE_FLOOR: u64 = 1 << 20;
 /// `repr` bytes of one constant allowed per byte of input.
 pub const VALUE_PER_INPUT_BYTE: u64 = 16;
 
-fn estimates(root: &Obj, dialect: Dialect, input_len: usize) -> (TooLarge, TooLarge) {
+fn estimates(module: &Module<'_>, dialect: Dialect) -> (TooLarge, TooLarge) {
     // A quick bound first, which holds for nearly every real file; only
     // when it is over the limit are the instructions' arguments walked.
-    let (listing, value) = estimates_with(root, dialect, input_len, false);
+    let (listing, value) = estimates_with(module, dialect, false);
     if listing.estimate <= listing.limit {
         return (listing, value);
     }
-    estimates_with(root, dialect, input_len, true)
+    estimates_with(module, dialect, true)
 }
 
 fn estimates_with(
-    root: &Obj,
+    module: &Module<'_>,
     dialect: Dialect,
-    input_len: usize,
     walk_arguments: bool,
 ) -> (TooLarge, TooLarge) {
+    let (root, input_len) = (&module.code, module.input_len);
     let mut estimator = Estimator {
         dialect,
+        shared: &module.shared,
         memo: FxHashMap::default(),
         scratch: Vec::new(),
         hash_work: HASH_WORK,
@@ -135,11 +138,13 @@ fn estimates_with(
     (listing, value)
 }
 
-struct Estimator {
+struct Estimator<'m> {
     dialect: Dialect,
-    /// Sizes of the containers and code objects seen so far, by address
-    /// (shared ones once).
-    memo: FxHashMap<*const Object, Sizes>,
+    /// What the tree reaches more than once: only these are remembered.
+    shared: &'m Shared,
+    /// Sizes of the shared containers and code objects seen so far, by
+    /// address.
+    memo: FxHashMap<usize, Sizes>,
     /// Sizes of the items of the objects being computed, innermost last.
     scratch: Vec<Sizes>,
     /// Hashing the estimator may still do to find colliding set items.
@@ -187,17 +192,17 @@ fn text_len(obj: Option<&Obj>) -> u64 {
 /// a tree (built by hand) is taken to be too large.
 const MAX_NESTING: usize = 4000;
 
-impl Estimator {
+impl Estimator<'_> {
     /// Sizes of `obj`, computing every object below it once: an object
     /// with a single owner is reached only through it, so only shared
     /// ones are remembered (by address). Scalars take no walk and are
     /// never remembered.
-    fn sizes(&mut self, obj: &Obj, depth: usize) -> Sizes {
+    fn sizes(&mut self, obj: &Object<'_>, depth: usize) -> Sizes {
         if let Some(sizes) = scalar_sizes(obj) {
             return sizes;
         }
-        let shared = Obj::strong_count(obj) > 1;
-        let key: *const Object = &**obj;
+        let shared = self.shared.contains(obj);
+        let key = std::ptr::from_ref(obj) as usize;
         if shared {
             if let Some(sizes) = self.memo.get(&key) {
                 return *sizes;
@@ -216,7 +221,7 @@ impl Estimator {
 
     /// Sizes of `items`, appended to `self.scratch` from `base` on (what
     /// nested calls push there is gone when each returns).
-    fn items_sizes<'o>(&mut self, items: impl Iterator<Item = &'o Obj>, depth: usize) -> usize {
+    fn items_sizes<'o>(&mut self, items: impl Iterator<Item = &'o Obj<'o>>, depth: usize) -> usize {
         let base = self.scratch.len();
         for item in items {
             let sizes = self.sizes(item, depth + 1);

@@ -11,6 +11,18 @@
 //! print!("{text}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! A loaded [`Module`] borrows its strings and bytes from the input and
+//! keeps its objects in an [`Arena`] (reuse one, after
+//! [`Arena::reset`], for many modules):
+//!
+//! ```no_run
+//! let data = std::fs::read("module.cpython-313.pyc")?;
+//! let arena = pybc::Arena::new();
+//! let module = pybc::load(&data, &arena, &pybc::Options::default())?;
+//! print!("{}", pybc::module_text(&module, &pybc::Options::default())?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub use pybc_dis as dis;
 pub use pybc_marshal as marshal;
@@ -23,7 +35,8 @@ pub mod color;
 
 use pybc_dis::{CodeAddresses, Dialect, TextOptions, TextPrinter};
 use pybc_marshal::{loads, Pyc, PycError};
-use pybc_model::{Obj, Object};
+pub use pybc_model::Arena;
+use pybc_model::{Obj, Object, Shared};
 use pybc_versions::PyVersion;
 
 /// Everything that can go wrong turning bytes into a listing.
@@ -80,38 +93,43 @@ pub struct Options {
 
 /// A loaded module: its version and root object.
 #[derive(Clone, Debug)]
-pub struct Module {
+pub struct Module<'a> {
     pub version: PyVersion,
     /// The `.pyc` header, absent for raw marshal input.
     pub header: Option<pybc_marshal::PycHeader>,
-    pub code: Obj,
+    pub code: Obj<'a>,
+    /// What the tree reaches more than once (marshal references).
+    pub shared: Shared,
     /// Bytes of input the module was read from: what the output budget
     /// allows grows with it.
     pub input_len: usize,
 }
 
-/// Reads a `.pyc` (or raw marshal data, per `options`).
-pub fn load(data: &[u8], options: &Options) -> Result<Module, Error> {
+/// Reads a `.pyc` (or raw marshal data, per `options`); its objects are
+/// kept in `arena`.
+pub fn load<'a>(data: &'a [u8], arena: &'a Arena, options: &Options) -> Result<Module<'a>, Error> {
     if options.raw_marshal {
         let version = options.version.unwrap_or(PyVersion::new(3, 13));
-        let code = loads(data, version)?;
+        let loaded = loads(data, version, arena)?;
         return Ok(Module {
             version,
             header: None,
-            code,
+            code: loaded.root,
+            shared: loaded.shared,
             input_len: data.len(),
         });
     }
-    let pyc = Pyc::parse(data, options.version)?;
+    let pyc = Pyc::parse(data, options.version, arena)?;
     Ok(Module {
         version: pyc.header.version,
         header: Some(pyc.header),
         code: pyc.code,
+        shared: pyc.shared,
         input_len: data.len(),
     })
 }
 
-impl Module {
+impl Module<'_> {
     /// Which interpreter wrote the module (CPython for raw marshal data).
     pub fn implementation(&self) -> pybc_versions::Implementation {
         self.header
@@ -135,19 +153,19 @@ pub fn module_text(module: &Module, options: &Options) -> Result<String, Error> 
 /// A module checked and ready to be listed as text: every error about the
 /// input comes from [`TextListing::new`], so writing can stream.
 pub struct TextListing<'a> {
-    code: &'a pybc_model::CodeObject,
+    code: &'a pybc_model::CodeObject<'a>,
     dialect: Dialect,
     text_options: TextOptions,
     source_lines: Option<Vec<&'a str>>,
 }
 
 impl<'a> TextListing<'a> {
-    pub fn new(module: &'a Module, options: &'a Options) -> Result<TextListing<'a>, Error> {
+    pub fn new(module: &'a Module<'a>, options: &'a Options) -> Result<TextListing<'a>, Error> {
         let dialect = module.dialect()?;
-        let Object::Code(code) = &*module.code else {
+        let Object::Code(code) = module.code else {
             return Err(Error::NotCode(module.code.type_name()));
         };
-        budget::check(&module.code, dialect, module.input_len).map_err(Error::TooLarge)?;
+        budget::check(module, dialect).map_err(Error::TooLarge)?;
         let text_options = TextOptions {
             show_caches: options.show_caches,
             show_offsets: options.show_offsets,
@@ -232,7 +250,8 @@ impl<'a> TextListing<'a> {
 /// Bytes of a `.pyc` (or raw marshal data) → what that version's
 /// `dis.dis` prints for its module code object.
 pub fn dis_text(data: &[u8], options: &Options) -> Result<String, Error> {
-    module_text(&load(data, options)?, options)
+    let arena = Arena::new();
+    module_text(&load(data, &arena, options)?, options)
 }
 
 /// `pybc info`: the `.pyc` header, then `dis.code_info` of every code
@@ -251,8 +270,8 @@ pub fn write_info_to(module: &Module, out: &mut dyn std::io::Write) -> Result<()
     use std::fmt::Write;
 
     let dialect = module.dialect()?;
-    budget::check(&module.code, dialect, module.input_len).map_err(Error::TooLarge)?;
-    let Object::Code(root) = &*module.code else {
+    budget::check(module, dialect).map_err(Error::TooLarge)?;
+    let Object::Code(root) = module.code else {
         return Err(Error::NotCode(module.code.type_name()));
     };
     let addresses = CodeAddresses::new();
@@ -260,7 +279,7 @@ pub fn write_info_to(module: &Module, out: &mut dyn std::io::Write) -> Result<()
     let mut text = String::new();
     write_header_info(&mut text, module);
     out.write_all(text.as_bytes()).map_err(Error::Write)?;
-    let mut stack: Vec<(&pybc_model::CodeObject, usize)> = vec![(root, 0)];
+    let mut stack: Vec<(&pybc_model::CodeObject<'_>, usize)> = vec![(root, 0)];
     let repr = |o: &Object| printer.repr(o);
     // Depth-first, in co_consts order, like dis's recursion.
     while let Some((code, depth)) = stack.pop() {
@@ -408,10 +427,10 @@ pub fn render_to(
         return written.map_err(Error::Write);
     }
     let dialect = module.dialect()?;
-    let Object::Code(root) = &*module.code else {
+    let Object::Code(root) = module.code else {
         return Err(Error::NotCode(module.code.type_name()));
     };
-    budget::check(&module.code, dialect, module.input_len).map_err(Error::TooLarge)?;
+    budget::check(module, dialect).map_err(Error::TooLarge)?;
     let addresses = CodeAddresses::new();
     let version = module.version.to_string();
     let stream = |code, parent_path, nested| CodeJsonStream {

@@ -171,7 +171,8 @@ fn each_listing(mut check: impl FnMut(&std::path::Path, &pybc::TextListing, &str
     for pyc in common::fixture_pycs() {
         let data = std::fs::read(&pyc).unwrap();
         let options = Options::default();
-        let module = pybc::load(&data, &options).unwrap();
+        let arena = pybc::Arena::new();
+        let module = pybc::load(&data, &arena, &options).unwrap();
         let listing = pybc::TextListing::new(&module, &options).unwrap();
         let mut whole = String::new();
         listing.write_into(&mut whole);

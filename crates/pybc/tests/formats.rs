@@ -29,7 +29,8 @@ fn render(path: &Path, format: Format, csv_header: bool) -> String {
         csv_header,
         ..Options::default()
     };
-    let module = pybc::load(&data, &options).unwrap();
+    let arena = pybc::Arena::new();
+    let module = pybc::load(&data, &arena, &options).unwrap();
     pybc::render(&module, "fixture.pyc", &options, format).unwrap()
 }
 
@@ -105,9 +106,10 @@ fn streamed_json_equals_the_whole_view() {
 
     for path in fixtures() {
         let data = std::fs::read(&path).unwrap();
-        let module = pybc::load(&data, &Options::default()).unwrap();
+        let arena = pybc::Arena::new();
+        let module = pybc::load(&data, &arena, &Options::default()).unwrap();
         let dialect = module.dialect().unwrap();
-        let pybc::model::Object::Code(root) = &*module.code else {
+        let pybc::model::Object::Code(root) = module.code else {
             panic!("{}: not code", path.display());
         };
         let whole = serde_json::to_string_pretty(

@@ -149,7 +149,8 @@ fn show_all(data: &[u8], version: PyVersion) -> Vec<Result<String, Error>> {
         ..raw(version)
     };
     out.push(pybc::dis_text(data, &all));
-    match pybc::load(data, &options) {
+    let arena = pybc::Arena::new();
+    match pybc::load(data, &arena, &options) {
         Ok(module) => {
             out.push(pybc::info_text(&module));
             for format in [Format::Json, Format::Jsonl, Format::Csv] {
@@ -302,9 +303,10 @@ fn constant_amplified_through_references_is_refused() {
         let mut items = vec![first];
         items.extend((1..12).map(|_| cat(&[b"r", &le(0)])));
         let data = Code::new(instr(v, "LOAD_CONST", 0), tuple(&[tuple(&items)])).marshal(v);
-        let module = pybc::load(&data, &raw(v)).unwrap();
+        let arena = pybc::Arena::new();
+        let module = pybc::load(&data, &arena, &raw(v)).unwrap();
         let dialect = module.dialect().unwrap();
-        let listing = pybc::budget::estimate(&module.code, dialect, module.input_len);
+        let listing = pybc::budget::estimate(&module, dialect);
         assert!(
             listing.estimate < listing.limit,
             "{v}: the listing alone is allowed"
@@ -510,7 +512,8 @@ fn huge_and_negative_lengths_are_errors() {
                 continue; // -1 and -2 digits: a valid negative number
             }
             let data = cat(&[&[code], &le(length), b"NNNN"]);
-            let r = pybc::marshal::loads(&data, v);
+            let arena = pybc::Arena::new();
+            let r = pybc::marshal::loads(&data, v, &arena);
             let message = r.expect_err("an error").to_string();
             assert!(
                 message.contains("truncated") || message.contains("invalid length"),
@@ -543,11 +546,12 @@ fn truncated_fixtures_are_errors() {
 fn real_files_stay_far_below_the_listing_limit() {
     for path in fixtures() {
         let data = std::fs::read(&path).unwrap();
-        let module = pybc::load(&data, &Options::default()).unwrap();
+        let arena = pybc::Arena::new();
+        let module = pybc::load(&data, &arena, &Options::default()).unwrap();
         let Ok(dialect) = pybc::dis::Dialect::for_version(module.version) else {
             continue;
         };
-        let found = pybc::budget::estimate(&module.code, dialect, module.input_len);
+        let found = pybc::budget::estimate(&module, dialect);
         let per_byte = found.estimate / data.len() as u64;
         assert!(
             per_byte * 2 < pybc::budget::PER_INPUT_BYTE,
@@ -555,7 +559,7 @@ fn real_files_stay_far_below_the_listing_limit() {
             path.display()
         );
         assert!(found.estimate < pybc::budget::FLOOR / 16);
-        let value = pybc::budget::largest_value(&module.code, dialect, module.input_len);
+        let value = pybc::budget::largest_value(&module, dialect);
         assert!(
             value.estimate < pybc::budget::VALUE_FLOOR / 4,
             "{}: a constant's repr estimated at {} bytes",

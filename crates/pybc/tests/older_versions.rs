@@ -51,7 +51,8 @@ fn pypy_files_use_pypy_opcodes_and_unknown_opcodes_show_their_number() {
     assert!(cpython.contains(" <201> "), "{cpython}");
     // PyPy 2.7 writes CPython 2.7's magic number plus 7.
     data[..2].copy_from_slice(&62218u16.to_le_bytes());
-    let module = pybc::load(&data, &Options::default()).unwrap();
+    let arena = pybc::Arena::new();
+    let module = pybc::load(&data, &arena, &Options::default()).unwrap();
     assert_eq!(
         module.implementation(),
         pybc::versions::Implementation::PyPy
@@ -95,7 +96,8 @@ fn older_readers_survive_mutated_input() {
                     ..Options::default()
                 };
                 let _ = pybc::dis_text(&data, &options);
-                if let Ok(module) = pybc::load(&data, &options) {
+                let arena = pybc::Arena::new();
+                if let Ok(module) = pybc::load(&data, &arena, &options) {
                     let _ = pybc::info_text(&module);
                     let _ = pybc::render(&module, "x", &options, pybc::Format::Json);
                 }

@@ -25,7 +25,8 @@ fn render(format: Format, show_source: bool) -> String {
         show_source,
         ..Options::default()
     };
-    let module = pybc::load(&data, &options).unwrap();
+    let arena = pybc::Arena::new();
+    let module = pybc::load(&data, &arena, &options).unwrap();
     pybc::render(&module, "exceptgroups.pyc", &options, format).unwrap()
 }
 
@@ -62,7 +63,8 @@ fn html() {
 #[test]
 fn info() {
     let data = std::fs::read(root().join(FIXTURE)).unwrap();
-    let module = pybc::load(&data, &Options::default()).unwrap();
+    let arena = pybc::Arena::new();
+    let module = pybc::load(&data, &arena, &Options::default()).unwrap();
     insta::assert_snapshot!(pybc::info_text(&module).unwrap());
 }
 

@@ -32,8 +32,8 @@ pub fn fixture_pycs() -> Vec<PathBuf> {
 
 /// `code` and every code object nested in its constants, depth first.
 pub fn all_codes<'a>(
-    code: &'a pybc::model::CodeObject,
-    out: &mut Vec<&'a pybc::model::CodeObject>,
+    code: &'a pybc::model::CodeObject<'a>,
+    out: &mut Vec<&'a pybc::model::CodeObject<'a>>,
 ) {
     out.push(code);
     for c in code.consts() {
