@@ -708,6 +708,13 @@ impl Sink<'_> {
 impl Write for Sink<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if let Some(header) = self.header.take() {
+            if !self.color {
+                // One system call for both: the header alone would be
+                // written on its own when the listing is longer than the
+                // output buffer.
+                write_both(self.out, header.as_bytes(), buf)?;
+                return Ok(buf.len());
+            }
             self.out.write_all(header.as_bytes())?;
         }
         if self.color {
@@ -721,6 +728,23 @@ impl Write for Sink<'_> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
+    }
+}
+
+/// Writes `first` then `second`, together where `out` can.
+fn write_both(out: &mut dyn Write, first: &[u8], second: &[u8]) -> io::Result<()> {
+    let written = loop {
+        match out.write_vectored(&[io::IoSlice::new(first), io::IoSlice::new(second)]) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            result => break result?,
+        }
+    };
+    match first.get(written..) {
+        Some(rest) => {
+            out.write_all(rest)?;
+            out.write_all(second)
+        }
+        None => out.write_all(second.get(written - first.len()..).unwrap_or_default()),
     }
 }
 
@@ -749,5 +773,50 @@ fn summary(count: usize, failures: &[String], written: usize, dir: Option<&Path>
     let _ = writeln!(err, "{line}");
     for name in failures {
         let _ = writeln!(err, "  failed: {name}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Takes at most `step` bytes per call, vectored or not.
+    struct Trickle {
+        step: usize,
+        got: Vec<u8>,
+    }
+
+    impl Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let n = buf.len().min(self.step);
+            self.got.extend_from_slice(buf.get(..n).unwrap_or_default());
+            Ok(n)
+        }
+
+        fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+            let mut left = self.step;
+            for buf in bufs {
+                let n = buf.len().min(left);
+                self.got.extend_from_slice(buf.get(..n).unwrap_or_default());
+                left -= n;
+            }
+            Ok(self.step - left)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn both_parts_are_written_whatever_each_call_takes() {
+        for step in 1..12 {
+            let mut out = Trickle {
+                step,
+                got: Vec::new(),
+            };
+            assert!(write_both(&mut out, b"head\n", b"body").is_ok());
+            assert_eq!(out.got, b"head\nbody", "{step} bytes a call");
+        }
     }
 }

@@ -18,17 +18,15 @@ pub const MAX_DEPTH: usize = 2000;
 
 const FLAG_REF: u8 = 0x80;
 
-/// One shared object each for NULL, None, False, True, StopIteration and
-/// Ellipsis: a one-byte object then costs a pointer, not an allocation
-/// (hostile data may hold millions).
-static SINGLETONS: [Object<'static>; 6] = [
-    Object::Null,
-    Object::None,
-    Object::False,
-    Object::True,
-    Object::StopIteration,
-    Object::Ellipsis,
-];
+// One shared object each for NULL, None, False, True, StopIteration and
+// Ellipsis: a one-byte object then costs a pointer, not an allocation
+// (hostile data may hold millions).
+static NULL: Object<'static> = Object::Null;
+static NONE: Object<'static> = Object::None;
+static FALSE: Object<'static> = Object::False;
+static TRUE: Object<'static> = Object::True;
+static STOP_ITERATION: Object<'static> = Object::StopIteration;
+static ELLIPSIS: Object<'static> = Object::Ellipsis;
 
 /// A tree read from marshal data: its root, and what in it is reached
 /// more than once.
@@ -219,19 +217,13 @@ impl<'a> Reader<'a> {
         let flagged = code & FLAG_REF != 0;
         let ty = code & !FLAG_REF;
         let slot = self.reserve(flagged);
-        let singleton = match ty {
-            b'0' => Some(0),
-            b'N' => Some(1),
-            b'F' => Some(2),
-            b'T' => Some(3),
-            b'S' => Some(4),
-            b'.' => Some(5),
-            _ => None,
-        };
-        if let Some(shared) = singleton.and_then(|i| SINGLETONS.get(i)) {
-            return Ok(self.fill(slot, shared));
-        }
         let obj = match ty {
+            b'0' => return Ok(self.fill(slot, &NULL)),
+            b'N' => return Ok(self.fill(slot, &NONE)),
+            b'F' => return Ok(self.fill(slot, &FALSE)),
+            b'T' => return Ok(self.fill(slot, &TRUE)),
+            b'S' => return Ok(self.fill(slot, &STOP_ITERATION)),
+            b'.' => return Ok(self.fill(slot, &ELLIPSIS)),
             b'i' => Object::Int(PyInt::Small(i64::from(self.i32("an int")?))),
             b'I' => {
                 let bytes: [u8; 8] = self.array("a 64-bit int")?;

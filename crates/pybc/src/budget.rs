@@ -71,7 +71,17 @@ pub struct TooLarge {
 /// the whole listing, and the `repr` of any one constant (one line of
 /// text, held whole while it is written).
 pub fn check(module: &Module<'_>, dialect: Dialect) -> Result<(), TooLarge> {
-    let (listing, value) = estimates(module, dialect);
+    verdict(estimates(module, dialect, false))
+}
+
+/// [`check`] for the `dis` text listing alone, where an instruction shows
+/// its constant's `repr` (not also its JSON form): large modules with long
+/// docstrings then pass the quick bound without their arguments walked.
+pub fn check_text(module: &Module<'_>, dialect: Dialect) -> Result<(), TooLarge> {
+    verdict(estimates(module, dialect, true))
+}
+
+fn verdict((listing, value): (TooLarge, TooLarge)) -> Result<(), TooLarge> {
     if listing.estimate > listing.limit {
         Err(listing)
     } else if value.estimate > value.limit {
@@ -84,7 +94,12 @@ pub fn check(module: &Module<'_>, dialect: Dialect) -> Result<(), TooLarge> {
 /// The estimated listing size of `module` and the limit for it, in time
 /// and memory linear in the number of distinct objects.
 pub fn estimate(module: &Module<'_>, dialect: Dialect) -> TooLarge {
-    estimates_with(module, dialect, true).0
+    estimates_with(module, dialect, true, false).0
+}
+
+/// [`estimate`] for the `dis` text listing alone (see [`check_text`]).
+pub fn estimate_text(module: &Module<'_>, dialect: Dialect) -> TooLarge {
+    estimates_with(module, dialect, true, true).0
 }
 
 /// The `repr` of the largest constant of `root`'s code objects, and the
@@ -92,7 +107,7 @@ pub fn estimate(module: &Module<'_>, dialect: Dialect) -> TooLarge {
 /// byte. A real constant's `repr` takes a few bytes per marshal byte; only
 /// objects shared through references make it larger.
 pub fn largest_value(module: &Module<'_>, dialect: Dialect) -> TooLarge {
-    estimates(module, dialect).1
+    estimates(module, dialect, false).1
 }
 
 /// `repr` bytes of one constant always allowed.
@@ -100,20 +115,21 @@ pub const VALUE_FLOOR: u64 = 1 << 20;
 /// `repr` bytes of one constant allowed per byte of input.
 pub const VALUE_PER_INPUT_BYTE: u64 = 16;
 
-fn estimates(module: &Module<'_>, dialect: Dialect) -> (TooLarge, TooLarge) {
+fn estimates(module: &Module<'_>, dialect: Dialect, text_only: bool) -> (TooLarge, TooLarge) {
     // A quick bound first, which holds for nearly every real file; only
     // when it is over the limit are the instructions' arguments walked.
-    let (listing, value) = estimates_with(module, dialect, false);
+    let (listing, value) = estimates_with(module, dialect, false, text_only);
     if listing.estimate <= listing.limit {
         return (listing, value);
     }
-    estimates_with(module, dialect, true)
+    estimates_with(module, dialect, true, text_only)
 }
 
 fn estimates_with(
     module: &Module<'_>,
     dialect: Dialect,
     walk_arguments: bool,
+    text_only: bool,
 ) -> (TooLarge, TooLarge) {
     let (root, input_len) = (&module.code, module.input_len);
     let mut estimator = Estimator {
@@ -124,6 +140,7 @@ fn estimates_with(
         hash_work: HASH_WORK,
         largest_value: 0,
         walk_arguments,
+        text_only,
     };
     let sizes = estimator.sizes(root, 0);
     let input = len64(input_len);
@@ -154,6 +171,9 @@ struct Estimator<'m> {
     /// Whether each instruction's argument is costed on its own; otherwise
     /// every code unit is taken to show the largest constant or name.
     walk_arguments: bool,
+    /// Only the `dis` text is bounded: an argument shows a constant's
+    /// `repr`, and constants are not listed on their own.
+    text_only: bool,
 }
 
 /// Hashing work (in repr bytes of the items hashed) the estimator may spend
@@ -385,9 +405,13 @@ impl Estimator<'_> {
             }
         }
 
+        // What an argument showing a constant costs.
+        let shown = |s: &Sizes| if self.text_only { s.repr } else { s.json };
         // Constants, shown by info and JSON; nested code objects are listed.
         for (c, s) in code.consts().iter().zip(const_sizes) {
-            cost = add(cost, add(s.json, 64));
+            if !self.text_only {
+                cost = add(cost, add(s.json, 64));
+            }
             if matches!(**c, Object::Code(_)) {
                 cost = add(cost, add(s.listing, add(s.repr, 256)));
             }
@@ -395,7 +419,7 @@ impl Estimator<'_> {
 
         // Instruction arguments: constants and names, once per use.
         if !self.walk_arguments {
-            let largest = const_sizes.iter().map(|s| s.json).max().unwrap_or(0);
+            let largest = const_sizes.iter().map(shown).max().unwrap_or(0);
             return add(cost, mul(units, largest.max(mul(2, name_max))));
         }
         for (kind, arg) in pybc_dis::arguments(bytes, self.dialect) {
@@ -403,7 +427,7 @@ impl Estimator<'_> {
                 ArgKind::Const => usize::try_from(arg)
                     .ok()
                     .and_then(|i| const_sizes.get(i))
-                    .map(|s| s.json)
+                    .map(shown)
                     .unwrap_or(0),
                 ArgKind::Name
                 | ArgKind::Global

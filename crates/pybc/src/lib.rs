@@ -165,7 +165,7 @@ impl<'a> TextListing<'a> {
         let Object::Code(code) = module.code else {
             return Err(Error::NotCode(module.code.type_name()));
         };
-        budget::check(module, dialect).map_err(Error::TooLarge)?;
+        budget::check_text(module, dialect).map_err(Error::TooLarge)?;
         let text_options = TextOptions {
             show_caches: options.show_caches,
             show_offsets: options.show_offsets,

@@ -543,6 +543,32 @@ fn truncated_fixtures_are_errors() {
 }
 
 #[test]
+fn estimates_bound_the_listings_of_real_files() {
+    for path in fixtures() {
+        let data = std::fs::read(&path).unwrap();
+        let arena = pybc::Arena::new();
+        let options = Options {
+            show_caches: true,
+            show_offsets: true,
+            show_positions: true,
+            ..Options::default()
+        };
+        let module = pybc::load(&data, &arena, &options).unwrap();
+        let Ok(dialect) = pybc::dis::Dialect::for_version(module.version) else {
+            continue;
+        };
+        let all = pybc::budget::estimate(&module, dialect).estimate;
+        let text = pybc::budget::estimate_text(&module, dialect).estimate;
+        assert!(text <= all, "{}", path.display());
+        let listed = |format| pybc::render(&module, "f", &options, format).unwrap().len() as u64;
+        assert!(listed(Format::Text) <= text, "{}", path.display());
+        for format in [Format::Json, Format::Jsonl, Format::Csv] {
+            assert!(listed(format) <= all, "{}: {format:?}", path.display());
+        }
+    }
+}
+
+#[test]
 fn real_files_stay_far_below_the_listing_limit() {
     for path in fixtures() {
         let data = std::fs::read(&path).unwrap();
