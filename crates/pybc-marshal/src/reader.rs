@@ -369,12 +369,58 @@ impl<'a> Reader<'a> {
         Ok(self.fill(slot, obj))
     }
 
+    /// The next item, when it is of the two kinds most items of a
+    /// module's tuples (of names, mostly) are: a plain reference to a
+    /// finished object other than NULL, or a short ASCII string. They are
+    /// read here, without a call; `None` leaves everything else, errors
+    /// included, to [`Reader::read_value`] (nothing is consumed then).
+    #[inline(always)]
+    fn common_item(&mut self) -> Option<Obj<'a>> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        match self.data.get(self.pos)? & !FLAG_REF {
+            b'r' => self.reference(),
+            ty @ (b'z' | b'Z') => {
+                let flagged = self.data.get(self.pos)? & FLAG_REF != 0;
+                let n = usize::from(*self.data.get(self.pos + 1)?);
+                let text = self.data.get(self.pos + 2..self.pos + 2 + n)?;
+                let slot = self.reserve(flagged);
+                let obj: Obj<'a> = self.arena.alloc(Object::Str(PyStr::new(text, ty == b'Z')));
+                self.pos += 2 + n;
+                Some(self.fill(slot, obj))
+            }
+            _ => None,
+        }
+    }
+
+    /// [`Reader::common_item`]'s plain reference.
+    #[inline(always)]
+    fn reference(&mut self) -> Option<Obj<'a>> {
+        let &[b'r', a, b, c, d] = self.data.get(self.pos..self.pos.checked_add(5)?)? else {
+            return None;
+        };
+        let index = usize::try_from(i32::from_le_bytes([a, b, c, d])).ok()?;
+        let obj = (*self.refs.get(index)?)?;
+        if matches!(obj, Object::Null) {
+            return None;
+        }
+        if holds_objects(obj) {
+            self.shared.push(obj);
+        }
+        self.pos += 5;
+        Some(obj)
+    }
+
     fn read_items(&mut self, n: usize) -> Result<&'a [Obj<'a>], MarshalError> {
         // Each item takes at least one byte, so the stack grows no more
         // than the input is long.
         let base = self.items.len();
         for _ in 0..n {
-            let item = self.read_value()?;
+            let item = match self.common_item() {
+                Some(item) => item,
+                None => self.read_value()?,
+            };
             self.items.push(item);
         }
         let items = self
@@ -569,6 +615,47 @@ mod tests {
         assert_eq!(s.as_str(), Some("abc"));
         assert!(std::ptr::eq(s.as_bytes(), &data[4..7]));
         assert!(std::ptr::eq(*b, &data[12..14]));
+    }
+
+    #[test]
+    fn items_read_without_a_call_are_those_read_with_one() {
+        let arena = Arena::new();
+        // (Z "ab" flagged, r 0, z "c", r 0 flagged): the last is read the
+        // long way; all four as the long way reads them.
+        let data = b")\x04\xda\x02abr\x00\x00\x00\x00z\x01c\xf2\x00\x00\x00\x00";
+        let root = load(data, &arena).root;
+        let items = root.tuple_items();
+        let [Object::Str(ab), _, Object::Str(c), _] = items else {
+            panic!("{root:?}");
+        };
+        assert_eq!((ab.as_str(), ab.interned), (Some("ab"), true));
+        assert_eq!((c.as_str(), c.interned), (Some("c"), false));
+        assert!(std::ptr::eq(items[0], items[1]));
+        assert!(std::ptr::eq(items[0], items[3]));
+        // Cut anywhere, the error is the long way's.
+        for cut in 2..data.len() {
+            let error = loads(&data[..cut], PyVersion::new(3, 13), &arena).unwrap_err();
+            assert!(
+                matches!(error, MarshalError::Truncated { .. }),
+                "{cut}: {error}"
+            );
+        }
+        // A reference to an object still being read, or to NULL.
+        let error = loads(b"\xa9\x01r\x00\x00\x00\x00", PyVersion::new(3, 13), &arena);
+        assert!(matches!(
+            error,
+            Err(MarshalError::IncompleteReference {
+                offset: 3,
+                index: 0
+            })
+        ));
+        // (A dict ended by a flagged NULL, then a reference to that NULL.)
+        let data = b")\x02{\xb0)\x01r\x00\x00\x00\x00";
+        let error = loads(data, PyVersion::new(3, 13), &arena);
+        assert!(
+            matches!(error, Err(MarshalError::UnexpectedNull { .. })),
+            "{error:?}"
+        );
     }
 
     #[test]

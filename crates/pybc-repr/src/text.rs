@@ -146,7 +146,8 @@ fn write_code_point_repr(out: &mut String, s: &PyStr, version: PyVersion) {
                 out.push(quote);
             }
             0x00..=0x1f | 0x7f => push_hex_escape(out, 'x', cp, 2),
-            0x20..=0x7e => out.extend(char::from_u32(cp)),
+            // Printable ASCII: `cp` fits a byte.
+            0x20..=0x7e => out.push(char::from(cp as u8)),
             _ => match char::from_u32(cp) {
                 Some(c) if printable::is_printable(table, cp) => out.push(c),
                 _ if cp <= 0xff => push_hex_escape(out, 'x', cp, 2),
