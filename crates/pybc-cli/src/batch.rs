@@ -94,14 +94,15 @@ fn read(input: &Input, args: &DisArgs) -> Result<Vec<u8>> {
     }
 }
 
-/// [`read`] into `buffer`, reusing its memory for a `.pyc`.
-fn read_into(input: &Input, args: &DisArgs, buffer: &mut Vec<u8>) -> Result<()> {
+/// [`read`] into `buffer`, reusing its memory for a `.pyc` (see
+/// [`Input::read_into`]): the input is `buffer[..n]` for the `n` returned.
+fn read_into(input: &Input, args: &DisArgs, buffer: &mut Vec<u8>) -> Result<usize> {
     if input.is_source() {
         *buffer = read(input, args)?;
+        Ok(buffer.len())
     } else {
-        input.read_into(&Limits::default(), buffer)?;
+        Ok(input.read_into(&Limits::default(), buffer)?)
     }
-    Ok(())
 }
 
 /// An input's bytes kept by a worker, or read again.
@@ -208,8 +209,8 @@ fn produce_from(
 ) -> Result<Produced> {
     let mut buffer = buffer;
     buffer.clear();
-    read_into(input, args, data)?;
-    let data = &*data;
+    let len = read_into(input, args, data)?;
+    let data = data.get(..len).unwrap_or_default();
     if mode == Mode::Dis && args.format == FormatArg::Text && !look.color {
         return with_arena(|arena| hold_text(input, data, args, look, buffer, arena));
     }
@@ -431,8 +432,10 @@ pub fn run(args: &DisArgs, mode: Mode) -> ExitCode {
         let mut data = Vec::new();
         for (index, item) in items.iter().enumerate() {
             let outcome = match item {
-                Ok(input) => read_into(input, args, &mut data)
-                    .and_then(|()| stream_one(input, &data, args, mode, look(index), &mut out)),
+                Ok(input) => read_into(input, args, &mut data).and_then(|len| {
+                    let data = data.get(..len).unwrap_or_default();
+                    stream_one(input, data, args, mode, look(index), &mut out)
+                }),
                 Err((_, e)) => Err(anyhow!("{e:#}")),
             };
             bar.inc(1);

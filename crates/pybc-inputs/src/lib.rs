@@ -467,20 +467,34 @@ impl Input {
         }
     }
 
-    /// [`Input::read`] into `buffer` (its old contents replaced): a file
-    /// read into a buffer kept from the last one reuses its memory instead
-    /// of faulting in fresh pages.
-    pub fn read_into(&self, limits: &Limits, buffer: &mut Vec<u8>) -> Result<(), InputError> {
+    /// [`Input::read`] into `buffer`: the input is `buffer[..n]` for the
+    /// `n` returned. A buffer kept from the last input is reused as it is
+    /// (its memory neither faulted in again nor zeroed; it grows, doubling,
+    /// only for a longer file), and a file takes two reads: no query of
+    /// its size first, as `read_to_end` makes.
+    pub fn read_into(&self, limits: &Limits, buffer: &mut Vec<u8>) -> Result<usize, InputError> {
         match &self.origin {
             Origin::File(p) => {
-                buffer.clear();
-                // `read_to_end` sizes the buffer from the file's size itself
-                // (a file that grows meanwhile is still read whole).
-                std::fs::File::open(p)?.read_to_end(buffer)?;
+                let mut file = std::fs::File::open(p)?;
+                let mut filled = 0;
+                loop {
+                    if filled == buffer.len() {
+                        let more = buffer.len().max(1 << 16);
+                        buffer.resize(buffer.len() + more, 0);
+                    }
+                    match file.read(buffer.get_mut(filled..).unwrap_or_default()) {
+                        Ok(0) => return Ok(filled),
+                        Ok(n) => filled += n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e.into()),
+                    }
+                }
             }
-            _ => *buffer = self.read(limits)?,
+            _ => {
+                *buffer = self.read(limits)?;
+                Ok(buffer.len())
+            }
         }
-        Ok(())
     }
 
     /// The Python source this input was compiled from, when it can be
@@ -520,6 +534,34 @@ mod tests {
 
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn files_are_read_into_the_front_of_a_reused_buffer() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = |name: &str, len: usize| {
+            let path = dir.path().join(name);
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            let input = Input {
+                name: name.to_string(),
+                rel: PathBuf::from(name),
+                origin: Origin::File(path),
+            };
+            (input, bytes)
+        };
+        let mut buffer = Vec::new();
+        // Empty, longer than the first room, shorter than the buffer.
+        for (name, len) in [
+            ("empty", 0),
+            ("long", 300_000),
+            ("short", 10),
+            ("exact", 1 << 16),
+        ] {
+            let (input, bytes) = input(name, len);
+            let n = input.read_into(&Limits::default(), &mut buffer).unwrap();
+            assert_eq!(&buffer[..n], &bytes[..], "{name}");
+        }
+    }
 
     #[test]
     fn pycache_names_map_back_to_sources() {
