@@ -181,7 +181,6 @@ impl<'a> RawOps<'a> {
                 d,
                 at: 0,
                 extended: 0,
-                extended_count: 0,
             }),
             CodeUnit::Bytes => RawOps::Bytes(ByteOps {
                 code,
@@ -291,8 +290,6 @@ struct WordOps<'a> {
     d: Dialect,
     at: usize,
     extended: i64,
-    /// EXTENDED_ARGs just before the next instruction.
-    extended_count: u32,
 }
 
 impl Iterator for WordOps<'_> {
@@ -318,19 +315,10 @@ impl Iterator for WordOps<'_> {
             }
             None
         };
-        let start_offset = if is_ext {
-            offset
-        } else {
-            offset.saturating_sub(self.extended_count * 2)
-        };
-        if is_ext {
-            self.extended_count += 1;
-        } else {
-            self.extended_count = 0;
-        }
         Some(RawOp {
             offset,
-            start_offset,
+            // Worked out only where it is shown (`Decoder::instructions`).
+            start_offset: offset,
             value: arg.unwrap_or(0),
             label_low16: false,
             opcode: op,
@@ -1049,6 +1037,11 @@ impl<'c> Decoder<'c> {
         repr: &'s dyn Fn(&Object) -> String,
     ) -> impl Iterator<Item = Instruction<'c>> + 's {
         let prep = &self.prepared;
+        // From 3.6 on, an instruction starts at the first of the
+        // EXTENDED_ARGs just before it (each EXTENDED_ARG at itself);
+        // the listing never shows it, so decoding leaves it out.
+        let words = prep.d.rules.code_unit == CodeUnit::Words;
+        let mut extended_run = 0u32;
         prep.steps().map(move |step| {
             let write_const = |out: &mut String, o: &Object| out.push_str(&repr(o));
             let r = step.raw;
@@ -1056,6 +1049,18 @@ impl<'c> Decoder<'c> {
             let argval = match r.arg() {
                 None => ArgValue::None,
                 Some(arg) => prep.describe_arg::<WithValue>(r, arg, &write_const, &mut argrepr),
+            };
+            let start_offset = if words {
+                let is_ext = prep.d.ops.facts(r.opcode).extended_arg;
+                let start = if is_ext {
+                    r.offset
+                } else {
+                    r.offset.saturating_sub(extended_run * 2)
+                };
+                extended_run = if is_ext { extended_run + 1 } else { 0 };
+                start
+            } else {
+                r.start_offset
             };
             let unit = step.unit();
             let cache_positions = (1..=usize::from(r.cache_entries))
@@ -1068,7 +1073,7 @@ impl<'c> Decoder<'c> {
                 argval,
                 argrepr,
                 offset: r.offset,
-                start_offset: r.start_offset,
+                start_offset,
                 starts_line: step.starts_line,
                 line_number: step.line_number,
                 label: step.label,
@@ -1181,6 +1186,32 @@ mod tests {
         let c = code(&[144, 1, 9, 0, 100, 2], &[], 1);
         let arg_310 = decode(&c, dialect(3, 10), &|_| String::new()).instructions[2].arg;
         assert_eq!(arg_310, Some(2));
+    }
+
+    #[test]
+    fn instructions_start_at_their_extended_args() {
+        // EXTENDED_ARG, EXTENDED_ARG, LOAD_CONST, NOP, EXTENDED_ARG,
+        // LOAD_CONST (144, 100 and 9 in 3.6 to 3.10).
+        let c = code(&[144, 0, 144, 0, 100, 0, 9, 0, 144, 0, 100, 0], &[], 1);
+        for minor in [6, 10] {
+            let listing = decode(&c, dialect(3, minor), &|_| String::new());
+            let starts: Vec<u32> = listing
+                .instructions
+                .iter()
+                .map(|i| i.start_offset)
+                .collect();
+            assert_eq!(starts, [0, 2, 0, 6, 8, 8], "3.{minor}");
+        }
+        // 2.7: an instruction and each EXTENDED_ARG (145) start at the
+        // first EXTENDED_ARG of their run.
+        let c = code(&[145, 0, 0, 145, 0, 0, 100, 0, 0], &[], 1);
+        let listing = decode(&c, dialect(2, 7), &|_| String::new());
+        let starts: Vec<u32> = listing
+            .instructions
+            .iter()
+            .map(|i| i.start_offset)
+            .collect();
+        assert_eq!(starts, [0, 0, 0]);
     }
 
     #[test]
