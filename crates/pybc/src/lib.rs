@@ -98,7 +98,9 @@ pub struct Module<'a> {
     /// The `.pyc` header, absent for raw marshal input.
     pub header: Option<pybc_marshal::PycHeader>,
     pub code: Obj<'a>,
-    /// What the tree reaches more than once (marshal references).
+    /// What the tree reaches more than once (marshal references). The
+    /// output budget remembers the sizes of only these: a module built by
+    /// hand must name here every container it shares.
     pub shared: Shared,
     /// Bytes of input the module was read from: what the output budget
     /// allows grows with it.
