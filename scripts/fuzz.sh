@@ -11,8 +11,9 @@
 #   -r, --runs N         stop a target after N executions instead (0: no limit)
 #   -s, --sanitizer S    address | none (default none: several times faster;
 #                        panics, hangs and memory blow-ups are caught either
-#                        way; pybc's one unsafe block, the ASCII column writer
-#                        in pybc-dis/src/columns.rs, is what address checks)
+#                        way; pybc's two unsafe blocks, the ASCII column
+#                        writer in pybc-dis/src/columns.rs and ascii_text in
+#                        pybc-model/src/string.rs, are what address checks)
 #   --no-cmin            keep the corpus as the run left it
 #
 # State lives outside git, under $CARGO_TARGET_DIR (default target-fuzz/):
