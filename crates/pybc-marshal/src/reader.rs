@@ -336,12 +336,7 @@ impl<'a> Reader<'a> {
                 let index = self.i32("a reference index")?;
                 let entry = usize::try_from(index).ok().and_then(|i| self.refs.get(i));
                 return match entry {
-                    Some(&Some(obj)) => {
-                        if holds_objects(obj) {
-                            self.shared.push(obj);
-                        }
-                        Ok(obj)
-                    }
+                    Some(&Some(obj)) => Ok(self.reached_again(obj)),
                     Some(None) => Err(MarshalError::IncompleteReference {
                         offset: index_at,
                         index: usize::try_from(index).unwrap_or(0),
@@ -379,10 +374,11 @@ impl<'a> Reader<'a> {
         if self.depth >= MAX_DEPTH {
             return None;
         }
-        match self.data.get(self.pos)? & !FLAG_REF {
+        let code = *self.data.get(self.pos)?;
+        match code & !FLAG_REF {
             b'r' => self.reference(),
             ty @ (b'z' | b'Z') => {
-                let flagged = self.data.get(self.pos)? & FLAG_REF != 0;
+                let flagged = code & FLAG_REF != 0;
                 let n = usize::from(*self.data.get(self.pos + 1)?);
                 let text = self.data.get(self.pos + 2..self.pos + 2 + n)?;
                 let slot = self.reserve(flagged);
@@ -405,11 +401,17 @@ impl<'a> Reader<'a> {
         if matches!(obj, Object::Null) {
             return None;
         }
+        self.pos += 5;
+        Some(self.reached_again(obj))
+    }
+
+    /// `obj`, met again through a reference: remembered as shared when
+    /// that can make the tree larger.
+    fn reached_again(&mut self, obj: Obj<'a>) -> Obj<'a> {
         if holds_objects(obj) {
             self.shared.push(obj);
         }
-        self.pos += 5;
-        Some(obj)
+        obj
     }
 
     fn read_items(&mut self, n: usize) -> Result<&'a [Obj<'a>], MarshalError> {
