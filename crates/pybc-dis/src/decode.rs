@@ -383,52 +383,70 @@ fn parse_exception_table(table: &[u8]) -> Vec<ExceptionEntry> {
     out
 }
 
-/// Names of local variables, cells and free variables as `dis` indexes them.
+/// Names of local variables, cells and free variables as `dis` indexes them,
+/// each list looked up once per code object (an argument's name is then
+/// one index).
 struct VarNames<'a> {
-    code: &'a CodeObject<'a>,
-    /// 3.10: `co_cellvars + co_freevars`.
+    names: &'a [Obj<'a>],
+    /// `co_localsplusnames` (3.11+), else `co_varnames`.
+    locals: &'a [Obj<'a>],
+    /// `co_localsplusnames` (3.11+); empty before.
+    free: &'a [Obj<'a>],
+    /// Before 3.11: `co_cellvars + co_freevars`.
     cells: Vec<Obj<'a>>,
 }
 
 impl<'a> VarNames<'a> {
     fn new(code: &'a CodeObject<'a>) -> VarNames<'a> {
-        let cells = if code.localsplusnames.is_some() {
-            Vec::new()
+        if code.localsplusnames.is_some() {
+            VarNames {
+                names: code.names(),
+                locals: code.localsplus(),
+                free: code.localsplus(),
+                cells: Vec::new(),
+            }
         } else {
-            code.cellvars()
-                .iter()
-                .chain(code.freevars())
-                .copied()
-                .collect()
-        };
-        VarNames { code, cells }
-    }
-
-    fn text(obj: Option<&Obj<'a>>) -> Option<Cow<'a, str>> {
-        obj.and_then(|o| o.text())
-    }
-
-    fn local(&self, index: i64) -> Option<Cow<'a, str>> {
-        let i = usize::try_from(index).ok()?;
-        if self.code.localsplusnames.is_some() {
-            Self::text(self.code.localsplus().get(i))
-        } else {
-            Self::text(self.code.varnames().get(i))
+            VarNames {
+                names: code.names(),
+                locals: code.varnames(),
+                free: &[],
+                cells: code
+                    .cellvars()
+                    .iter()
+                    .chain(code.freevars())
+                    .copied()
+                    .collect(),
+            }
         }
     }
 
+    #[inline(always)]
+    fn text(list: &[Obj<'a>], index: i64) -> Option<Cow<'a, str>> {
+        let obj = *list.get(usize::try_from(index).ok()?)?;
+        match *obj {
+            // Nearly every name: no `Cow` to build from a match on its kind.
+            Object::Str(s) => Some(match s.as_str() {
+                Some(text) => Cow::Borrowed(text),
+                None => s.to_string_lossy(),
+            }),
+            _ => obj.text(),
+        }
+    }
+
+    fn local(&self, index: i64) -> Option<Cow<'a, str>> {
+        Self::text(self.locals, index)
+    }
+
     fn free(&self, index: i64) -> Option<Cow<'a, str>> {
-        let i = usize::try_from(index).ok()?;
-        if self.code.localsplusnames.is_some() {
-            Self::text(self.code.localsplus().get(i))
+        if self.cells.is_empty() {
+            Self::text(self.free, index)
         } else {
-            Self::text(self.cells.get(i))
+            Self::text(&self.cells, index)
         }
     }
 
     fn name(&self, index: i64) -> Option<Cow<'a, str>> {
-        let i = usize::try_from(index).ok()?;
-        Self::text(self.code.names().get(i))
+        Self::text(self.names, index)
     }
 }
 
@@ -485,9 +503,6 @@ impl ArgValues<'_> for NoValue {
 fn label_at(labels: &[u32], offset: u32) -> Option<u32> {
     labels.binary_search(&offset).ok().map(|i| i as u32 + 1)
 }
-
-/// Writes the `repr()` of a constant into the output.
-pub(crate) type ConstWriter<'w> = &'w dyn Fn(&mut String, &Object);
 
 /// What `dis` works out once per code object before listing it: the raw
 /// instructions, line starts, labels and exception table. Both [`decode`]
@@ -730,14 +745,14 @@ impl<'c> Prepared<'c> {
     /// Writes `argrepr` of an instruction with argument `arg` into `out`
     /// (the text printer: no `argval` is built).
     #[inline(always)]
-    pub(crate) fn write_argrepr(
+    pub(crate) fn write_argrepr<W: Fn(&mut String, &Object) + ?Sized>(
         &self,
         r: &RawOp,
         arg: i64,
-        write_const: ConstWriter<'_>,
+        write_const: &W,
         out: &mut String,
     ) {
-        self.describe_arg::<NoValue>(r, arg, write_const, out);
+        self.describe_arg::<NoValue, W>(r, arg, write_const, out);
     }
 
     /// Writes `argrepr` of an instruction with argument `arg` into `out`,
@@ -745,11 +760,11 @@ impl<'c> Prepared<'c> {
     /// none: names would cost allocations, and even an unused value costs
     /// its drop).
     #[inline(always)]
-    pub(crate) fn describe_arg<V: ArgValues<'c>>(
+    pub(crate) fn describe_arg<V: ArgValues<'c>, W: Fn(&mut String, &Object) + ?Sized>(
         &self,
         r: &RawOp,
         arg: i64,
-        write_const: ConstWriter<'_>,
+        write_const: &W,
         out: &mut String,
     ) -> V::Value {
         let d = self.d;
@@ -1048,7 +1063,7 @@ impl<'c> Decoder<'c> {
             let mut argrepr = String::new();
             let argval = match r.arg() {
                 None => ArgValue::None,
-                Some(arg) => prep.describe_arg::<WithValue>(r, arg, &write_const, &mut argrepr),
+                Some(arg) => prep.describe_arg::<WithValue, _>(r, arg, &write_const, &mut argrepr),
             };
             let start_offset = if words {
                 let is_ext = prep.d.ops.facts(r.opcode).extended_arg;

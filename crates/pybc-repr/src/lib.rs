@@ -49,13 +49,21 @@ pub fn repr(obj: &Object, version: PyVersion, code_addr: &dyn Fn(&CodeObject) ->
 }
 
 /// [`repr`], appended to `out`.
+#[inline]
 pub fn repr_into(
     out: &mut String,
     obj: &Object,
     version: PyVersion,
     code_addr: &dyn Fn(&CodeObject) -> u64,
 ) {
-    write_repr(out, obj, version, code_addr, 0);
+    // The constants most instructions show, without the general
+    // function's setup (inlined into the listing).
+    match obj {
+        Object::None => out.push_str("None"),
+        Object::Int(PyInt::Small(v)) => push_decimal(out, *v),
+        Object::Str(s) if version.major >= 3 => text::write_repr_str3(out, s, version),
+        _ => write_repr(out, obj, version, code_addr, 0),
+    }
 }
 
 /// Nesting beyond this prints `...` (marshal itself limits depth far below).
@@ -197,6 +205,18 @@ pub fn push_decimal(out: &mut String, v: i64) {
             return;
         }
     }
+    // Three or four digits (line numbers in code objects' `repr`): by
+    // constant divisions, without the digit buffer.
+    if let Ok(n) = u16::try_from(v) {
+        if n < 10_000 {
+            let digits = [n / 1000, n / 100 % 10, n / 10 % 10, n % 10];
+            let skip = if n < 1000 { 1 } else { 0 };
+            for &d in digits.iter().skip(skip) {
+                out.push(char::from(b'0' + d as u8));
+            }
+            return;
+        }
+    }
     if v < 0 {
         out.push('-');
     }
@@ -316,8 +336,21 @@ mod tests {
 
     #[test]
     fn decimals_match_rust_formatting() {
-        let edges = [0i64, 1, 9, 10, 255, -1, -10, 1 << 40, i64::MAX, i64::MIN];
-        for v in edges.into_iter().chain(-300..300) {
+        let edges = [
+            0i64,
+            1,
+            9,
+            10,
+            255,
+            -1,
+            -10,
+            65_535,
+            65_536,
+            1 << 40,
+            i64::MAX,
+            i64::MIN,
+        ];
+        for v in edges.into_iter().chain(-300..12_000) {
             let mut out = String::new();
             super::push_decimal(&mut out, v);
             assert_eq!(out, v.to_string());
