@@ -350,9 +350,10 @@ fn jump_target(d: Dialect, r: &RawOp, arg: i64) -> Option<u32> {
     u32::try_from(target).ok()
 }
 
-fn parse_exception_table(table: &[u8]) -> Vec<ExceptionEntry> {
+fn parse_exception_table(table: &[u8], mut out: Vec<ExceptionEntry>) -> Vec<ExceptionEntry> {
     // An entry takes at least four bytes.
-    let mut out = Vec::with_capacity(table.len() / 4);
+    out.clear();
+    out.reserve(table.len() / 4);
     let mut iter = table.iter().copied();
     let varint = |iter: &mut dyn Iterator<Item = u8>| -> Option<u32> {
         let mut b = iter.next()?;
@@ -552,7 +553,29 @@ impl Step<'_> {
     }
 }
 
+/// The vectors a [`Prepared`] fills, handed from one code object to the
+/// next: a module's code objects then allocate them once, not four times
+/// each (the allocator's slower paths took 2 % of a listing's
+/// instructions).
+#[derive(Default)]
+pub(crate) struct Buffers {
+    raw: Vec<RawOp>,
+    labels: Vec<u32>,
+    line_starts: Vec<(u32, Option<i64>)>,
+    exception_entries: Vec<ExceptionEntry>,
+}
+
 impl<'c> Prepared<'c> {
+    /// The vectors, for the next code object's [`Prepared::new_in`].
+    pub(crate) fn into_buffers(self) -> Buffers {
+        Buffers {
+            raw: self.raw,
+            labels: self.labels,
+            line_starts: self.line_starts,
+            exception_entries: self.exception_entries,
+        }
+    }
+
     /// `lines`, when given, is `co_lines()` already worked out (the line
     /// starts are then read from it, not from the table again).
     pub(crate) fn new(
@@ -561,13 +584,33 @@ impl<'c> Prepared<'c> {
         want_positions: bool,
         lines: Option<&[LineRange]>,
     ) -> Prepared<'c> {
+        Prepared::new_in(code, d, want_positions, lines, Buffers::default())
+    }
+
+    /// [`Prepared::new`], in the vectors of `buffers` (those of an earlier
+    /// code object, see [`Prepared::into_buffers`]).
+    pub(crate) fn new_in(
+        code: &'c CodeObject<'c>,
+        d: Dialect,
+        want_positions: bool,
+        lines: Option<&[LineRange]>,
+        buffers: Buffers,
+    ) -> Prepared<'c> {
         let bytes = code.code_bytes();
         // Instructions (`_unpack_opargs`) and their jump targets in one
         // pass. Every instruction takes at least two bytes from 3.6 on;
         // labels are sized for a jump every few instructions (growing a
         // vector a few times per code object showed in profiles).
-        let mut raw: Vec<RawOp> = Vec::with_capacity(bytes.len() / 2);
-        let mut labels: Vec<u32> = Vec::with_capacity(bytes.len() / 8);
+        let Buffers {
+            mut raw,
+            mut labels,
+            line_starts: reused_starts,
+            exception_entries,
+        } = buffers;
+        raw.clear();
+        raw.reserve(bytes.len() / 2);
+        labels.clear();
+        labels.reserve(bytes.len() / 8);
         let mut take = |r: RawOp| {
             let arg = if d.rules.labels_see_extended_arg {
                 r.arg()
@@ -589,11 +632,11 @@ impl<'c> Prepared<'c> {
             Vec::new()
         };
         let exception_entries = if d.rules.exception_table {
-            parse_exception_table(code.exceptiontable_bytes())
+            parse_exception_table(code.exceptiontable_bytes(), exception_entries)
         } else {
             Vec::new()
         };
-        let line_starts = line_starts(code, d, &raw, lines);
+        let line_starts = line_starts(code, d, &raw, lines, reused_starts);
         // Usually already sorted, one per offset; otherwise sorted stably,
         // and the last of equal offsets wins, as in a dict.
         let starts_by_offset = if line_starts
@@ -938,7 +981,9 @@ fn line_starts(
     d: Dialect,
     raw: &[RawOp],
     lines: Option<&[LineRange]>,
+    mut reused: Vec<(u32, Option<i64>)>,
 ) -> Vec<(u32, Option<i64>)> {
+    reused.clear();
     let mut line_starts: Vec<(u32, Option<i64>)> = Vec::new();
     match (d.rules.line_table, d.rules.layout) {
         (LineTable::Lnotab { .. }, _) => {
@@ -966,7 +1011,7 @@ fn line_starts(
             line_starts = starts_of(lines.unwrap_or_default().iter().copied(), layout);
         }
         (LineTable::Locations, layout) => {
-            line_starts = starts_of(location_ranges(code), layout);
+            line_starts = starts_into(location_ranges(code), layout, reused);
         }
         (format, layout) => {
             line_starts = starts_of(co_lines(code, format).into_iter(), layout);
@@ -978,7 +1023,15 @@ fn line_starts(
 /// `dict(findlinestarts(co))` from the ranges of `co_lines()`: where the
 /// line changes (3.13+ also where it becomes `None`).
 fn starts_of(ranges: impl Iterator<Item = LineRange>, layout: Layout) -> Vec<(u32, Option<i64>)> {
-    let mut starts = Vec::with_capacity(16);
+    starts_into(ranges, layout, Vec::with_capacity(16))
+}
+
+/// [`starts_of`], into `starts` (empty).
+fn starts_into(
+    ranges: impl Iterator<Item = LineRange>,
+    layout: Layout,
+    mut starts: Vec<(u32, Option<i64>)>,
+) -> Vec<(u32, Option<i64>)> {
     let mut last: Option<Option<i64>> = None;
     for range in ranges {
         let keep = match layout {

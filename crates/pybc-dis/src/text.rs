@@ -1,7 +1,7 @@
 //! The text printer: exactly what each version's `dis.dis(code)` prints.
 
 use rustc_hash::FxHashMap;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fmt::Write;
 use std::ops::ControlFlow;
 
@@ -10,7 +10,7 @@ use pybc_versions::opcodes::ArgKind;
 use pybc_versions::rules::{CacheText, Layout, PrintStyle};
 
 use crate::columns::{push_int_right, push_padded_name, push_spaces, PaddedName};
-use crate::decode::{decode, CodeListing, Dialect, Prepared, Step};
+use crate::decode::{decode, Buffers, CodeListing, Dialect, Prepared, Step};
 use crate::linetable::Positions;
 
 const OPNAME_WIDTH: usize = 20;
@@ -78,6 +78,8 @@ pub struct TextPrinter<'a> {
     flush_at: usize,
     /// The flush hook asked to stop.
     stopped: Cell<bool>,
+    /// The vectors of the last code object listed, for the next one.
+    buffers: RefCell<Buffers>,
 }
 
 impl<'a> TextPrinter<'a> {
@@ -90,6 +92,7 @@ impl<'a> TextPrinter<'a> {
             flush: None,
             flush_at: usize::MAX,
             stopped: Cell::new(false),
+            buffers: RefCell::default(),
         }
     }
 
@@ -180,12 +183,17 @@ impl<'a> TextPrinter<'a> {
                 write_print_layout(out, &listing, style, self.dialect);
             }
             Layout::Offsets => {
-                let prepared = Prepared::new(code, self.dialect, false, None);
+                let prepared =
+                    Prepared::new_in(code, self.dialect, false, None, self.buffers.take());
                 self.write_offsets_layout(out, &prepared);
+                self.buffers.replace(prepared.into_buffers());
             }
             Layout::Labels => {
-                let prepared = Prepared::new(code, self.dialect, self.show_positions(), None);
+                let positions = self.show_positions();
+                let prepared =
+                    Prepared::new_in(code, self.dialect, positions, None, self.buffers.take());
                 self.write_labels_layout(out, &prepared);
+                self.buffers.replace(prepared.into_buffers());
             }
         }
     }
