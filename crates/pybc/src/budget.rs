@@ -244,7 +244,11 @@ impl Estimator<'_> {
     fn items_sizes<'o>(&mut self, items: impl Iterator<Item = &'o Obj<'o>>, depth: usize) -> usize {
         let base = self.scratch.len();
         for item in items {
-            let sizes = self.sizes(item, depth + 1);
+            // Scalars (most items) sized here, without the call.
+            let sizes = match scalar_sizes(item) {
+                Some(sizes) => sizes,
+                None => self.sizes(item, depth + 1),
+            };
             self.scratch.push(sizes);
         }
         base
@@ -446,6 +450,7 @@ impl Estimator<'_> {
 }
 
 /// Sizes of an object that holds no other (`None` for containers and code).
+#[inline]
 fn scalar_sizes(obj: &Object) -> Option<Sizes> {
     Some(match obj {
         Object::Null
