@@ -499,38 +499,57 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let obj = self.read_value()?;
-            let (slot, expected): (&mut Option<Obj<'a>>, &'static str) = match field {
-                CodeField::Code => (&mut code.code, "bytes"),
-                CodeField::Consts => (&mut code.consts, "tuple"),
-                CodeField::Names => (&mut code.names, "tuple"),
-                CodeField::VarNames => (&mut code.varnames, "tuple"),
-                CodeField::FreeVars => (&mut code.freevars, "tuple"),
-                CodeField::CellVars => (&mut code.cellvars, "tuple"),
-                CodeField::LocalsPlusNames => (&mut code.localsplusnames, "tuple"),
-                CodeField::LocalsPlusKinds => (&mut code.localspluskinds, "bytes"),
-                CodeField::Filename => (&mut code.filename, "str"),
-                CodeField::Name => (&mut code.name, "str"),
-                CodeField::QualName => (&mut code.qualname, "str"),
-                CodeField::LineTable => (&mut code.linetable, "bytes"),
-                _ => (&mut code.exceptiontable, "bytes"),
+            let (slot, expected): (&mut Option<Obj<'a>>, Expected) = match field {
+                CodeField::Code => (&mut code.code, Expected::Bytes),
+                CodeField::Consts => (&mut code.consts, Expected::Tuple),
+                CodeField::Names => (&mut code.names, Expected::Tuple),
+                CodeField::VarNames => (&mut code.varnames, Expected::Tuple),
+                CodeField::FreeVars => (&mut code.freevars, Expected::Tuple),
+                CodeField::CellVars => (&mut code.cellvars, Expected::Tuple),
+                CodeField::LocalsPlusNames => (&mut code.localsplusnames, Expected::Tuple),
+                CodeField::LocalsPlusKinds => (&mut code.localspluskinds, Expected::Bytes),
+                CodeField::Filename => (&mut code.filename, Expected::Text),
+                CodeField::Name => (&mut code.name, Expected::Text),
+                CodeField::QualName => (&mut code.qualname, Expected::Text),
+                CodeField::LineTable => (&mut code.linetable, Expected::Bytes),
+                _ => (&mut code.exceptiontable, Expected::Bytes),
             };
             let ok = match expected {
-                "bytes" => matches!(*obj, Object::Bytes(_)),
+                Expected::Bytes => matches!(*obj, Object::Bytes(_)),
                 // 1.0 wrote co_consts and co_names as lists.
-                "tuple" => matches!(*obj, Object::Tuple(_) | Object::List(_)),
-                _ => matches!(*obj, Object::Str(_) | Object::Bytes(_)),
+                Expected::Tuple => matches!(*obj, Object::Tuple(_) | Object::List(_)),
+                Expected::Text => matches!(*obj, Object::Str(_) | Object::Bytes(_)),
             };
             if !ok {
                 return Err(MarshalError::BadCodeField {
                     offset: at,
                     field: field_name(field),
-                    expected,
+                    expected: expected.name(),
                     found: obj.type_name(),
                 });
             }
             *slot = Some(obj);
         }
         Ok(code)
+    }
+}
+
+/// What a code object's field must hold.
+#[derive(Copy, Clone)]
+enum Expected {
+    Bytes,
+    Tuple,
+    /// `str` (or `bytes`, as Python 2 wrote names).
+    Text,
+}
+
+impl Expected {
+    fn name(self) -> &'static str {
+        match self {
+            Expected::Bytes => "bytes",
+            Expected::Tuple => "tuple",
+            Expected::Text => "str",
+        }
     }
 }
 
