@@ -80,6 +80,15 @@ pub struct TextPrinter<'a> {
     stopped: Cell<bool>,
     /// The vectors of the last code object listed, for the next one.
     buffers: RefCell<Buffers>,
+    code_reprs: RefCell<CodeReprs>,
+}
+
+/// The `repr` of each code object shown so far, one after the other in
+/// `text`, by the code object's address.
+#[derive(Default)]
+struct CodeReprs {
+    text: String,
+    known: FxHashMap<usize, std::ops::Range<usize>>,
 }
 
 impl<'a> TextPrinter<'a> {
@@ -93,6 +102,7 @@ impl<'a> TextPrinter<'a> {
             flush_at: usize::MAX,
             stopped: Cell::new(false),
             buffers: RefCell::default(),
+            code_reprs: RefCell::default(),
         }
     }
 
@@ -170,9 +180,32 @@ impl<'a> TextPrinter<'a> {
 
     /// `repr()` of a constant, appended to `out`.
     fn write_repr(&self, out: &mut String, obj: &Object) {
+        if let Object::Code(code) = obj {
+            return self.write_code_repr(out, obj, code);
+        }
         pybc_repr::repr_into(out, obj, self.dialect.rules.version, &|c| {
             self.addresses.address(c)
         });
+    }
+
+    /// A code object's `repr`, worked out once: the listing that loads it
+    /// and the header of its own listing both show it.
+    fn write_code_repr(&self, out: &mut String, obj: &Object, code: &CodeObject) {
+        let key = std::ptr::from_ref(code) as usize;
+        let mut cache = self.code_reprs.borrow_mut();
+        let CodeReprs { text, known } = &mut *cache;
+        if let Some(shown) = known.get(&key).and_then(|range| text.get(range.clone())) {
+            out.push_str(shown);
+            return;
+        }
+        let start = text.len();
+        pybc_repr::repr_into(text, obj, self.dialect.rules.version, &|c| {
+            self.addresses.address(c)
+        });
+        if let Some(shown) = text.get(start..) {
+            out.push_str(shown);
+        }
+        known.insert(key, start..text.len());
     }
 
     /// `dis.disassemble(code)`: one code object.
