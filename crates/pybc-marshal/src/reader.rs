@@ -364,11 +364,12 @@ impl<'a> Reader<'a> {
         Ok(self.fill(slot, obj))
     }
 
-    /// The next item, when it is of the two kinds most items of a
-    /// module's tuples (of names, mostly) are: a plain reference to a
-    /// finished object other than NULL, or a short ASCII string. They are
-    /// read here, without a call; `None` leaves everything else, errors
-    /// included, to [`Reader::read_value`] (nothing is consumed then).
+    /// The next item, when it is of the kinds most items of a module's
+    /// tuples (of names, mostly) and code objects are: a plain reference
+    /// to a finished object other than NULL, a short string, or bytes.
+    /// They are read here, without a call; `None` leaves everything else,
+    /// errors included, to [`Reader::read_value`] (nothing is consumed
+    /// then).
     #[inline(always)]
     fn common_item(&mut self) -> Option<Obj<'a>> {
         if self.depth >= MAX_DEPTH {
@@ -377,6 +378,20 @@ impl<'a> Reader<'a> {
         let code = *self.data.get(self.pos)?;
         match code & !FLAG_REF {
             b'r' => self.reference(),
+            b's' => {
+                // A code object's instructions and tables.
+                let flagged = code & FLAG_REF != 0;
+                let &[_, a, b, c, d] = self.data.get(self.pos..self.pos.checked_add(5)?)? else {
+                    return None;
+                };
+                let n = usize::try_from(i32::from_le_bytes([a, b, c, d])).ok()?;
+                let start = self.pos + 5;
+                let bytes = self.data.get(start..start.checked_add(n)?)?;
+                let slot = self.reserve(flagged);
+                let obj: Obj<'a> = self.arena.alloc(Object::Bytes(bytes));
+                self.pos = start + n;
+                Some(self.fill(slot, obj))
+            }
             ty @ (b'z' | b'Z') => {
                 let flagged = code & FLAG_REF != 0;
                 let n = usize::from(*self.data.get(self.pos + 1)?);
@@ -498,7 +513,11 @@ impl<'a> Reader<'a> {
                 }
                 continue;
             }
-            let obj = self.read_value()?;
+            // Names are mostly references and short strings: read here.
+            let obj = match self.common_item() {
+                Some(obj) => obj,
+                None => self.read_value()?,
+            };
             let (slot, expected): (&mut Option<Obj<'a>>, Expected) = match field {
                 CodeField::Code => (&mut code.code, Expected::Bytes),
                 CodeField::Consts => (&mut code.consts, Expected::Tuple),
