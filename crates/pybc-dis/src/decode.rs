@@ -1030,13 +1030,27 @@ fn starts_of(ranges: impl Iterator<Item = LineRange>, layout: Layout) -> Vec<(u3
 fn starts_into(
     ranges: impl Iterator<Item = LineRange>,
     layout: Layout,
+    starts: Vec<(u32, Option<i64>)>,
+) -> Vec<(u32, Option<i64>)> {
+    // One loop per layout: the test stays out of the loop.
+    match layout {
+        Layout::Labels => starts_where::<true>(ranges, starts),
+        Layout::Offsets | Layout::Print(_) => starts_where::<false>(ranges, starts),
+    }
+}
+
+/// [`starts_into`]; `NONE_STARTS`: a change to no line starts a line too
+/// (3.13+).
+fn starts_where<const NONE_STARTS: bool>(
+    ranges: impl Iterator<Item = LineRange>,
     mut starts: Vec<(u32, Option<i64>)>,
 ) -> Vec<(u32, Option<i64>)> {
     let mut last: Option<Option<i64>> = None;
     for range in ranges {
-        let keep = match layout {
-            Layout::Labels => last != Some(range.line),
-            Layout::Offsets | Layout::Print(_) => range.line.is_some() && Some(range.line) != last,
+        let keep = if NONE_STARTS {
+            last != Some(range.line)
+        } else {
+            range.line.is_some() && Some(range.line) != last
         };
         if keep {
             last = Some(range.line);
