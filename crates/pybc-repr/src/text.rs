@@ -107,22 +107,65 @@ struct AsciiScan {
 
 impl AsciiScan {
     fn of(data: &[u8]) -> AsciiScan {
-        // Branch-free on bytes, so the compiler vectorises the loop (most
-        // strings are docstrings and messages with nothing to escape).
+        // Whole 32-byte blocks branch-free on bytes, so the compiler
+        // vectorises the loop (docstrings); the rest (most strings are
+        // names and messages of a few words) eight bytes at a time.
+        let blocks = data.len() & !31;
+        let (body, tail) = data.split_at(blocks);
         let (mut high, mut single, mut double, mut special) = (0u8, 0u8, 0u8, 0u8);
-        for &b in data {
+        for &b in body {
             high |= b & 0x80;
             single |= u8::from(b == b'\'');
             double |= u8::from(b == b'"');
             special |= u8::from(b < 0x20) | u8::from(b == 0x7f) | u8::from(b == b'\\');
         }
+        let (mut high8, mut single8, mut double8, mut special8) = (0u64, 0u64, 0u64, 0u64);
+        for start in (0..tail.len()).step_by(8) {
+            let word = padded_word(tail, start);
+            high8 |= word & HIGHS;
+            single8 |= bytes_equal(word, b'\'');
+            double8 |= bytes_equal(word, b'"');
+            special8 |=
+                bytes_below(word, 0x20) | bytes_equal(word, 0x7f) | bytes_equal(word, b'\\');
+        }
         AsciiScan {
-            ascii: high == 0,
-            single_quote: single != 0,
-            double_quote: double != 0,
-            escapes: special != 0,
+            ascii: high == 0 && high8 == 0,
+            single_quote: single != 0 || single8 != 0,
+            double_quote: double != 0 || double8 != 0,
+            escapes: special != 0 || special8 != 0,
         }
     }
+}
+
+/// One byte in each byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// The top bit of each byte of a word.
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The 8 bytes of `data` from `start`, as a little-endian word; past the
+/// end, `a` (which nothing escapes or looks for).
+fn padded_word(data: &[u8], start: usize) -> u64 {
+    let mut bytes = [b'a'; 8];
+    let rest = data.get(start..).unwrap_or_default();
+    let n = rest.len().min(8);
+    if let (Some(to), Some(from)) = (bytes.get_mut(..n), rest.get(..n)) {
+        to.copy_from_slice(from);
+    }
+    u64::from_le_bytes(bytes)
+}
+
+/// Top bits set in the bytes of `word` equal to `byte`. Exact as to
+/// whether there is one and where the first is (a borrow can mark bytes
+/// after a true one too).
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let v = word ^ ONES.wrapping_mul(u64::from(byte));
+    v.wrapping_sub(ONES) & !v & HIGHS
+}
+
+/// Top bits set in the bytes of `word` below `n` (at most 0x80), for a
+/// word of ASCII bytes; exact in the same way as [`bytes_equal`].
+fn bytes_below(word: u64, n: u8) -> u64 {
+    word.wrapping_sub(ONES.wrapping_mul(u64::from(n))) & !word & HIGHS
 }
 
 /// [`write_repr_str3`] for any string, one code point at a time.
@@ -174,11 +217,24 @@ fn write_ascii_repr(out: &mut String, text: &str, scan: &AsciiScan) {
         return;
     }
     let mut run_start = 0;
-    for (i, &b) in data.iter().enumerate() {
-        let plain = (0x20..=0x7e).contains(&b) && b != b'\\' && b != quote_byte;
-        if plain {
+    let mut at = 0;
+    while at < data.len() {
+        // The next byte to escape, eight bytes at a time (docstrings run
+        // for dozens of bytes between line ends).
+        let word = padded_word(data, at);
+        let to_escape = bytes_below(word, 0x20)
+            | bytes_equal(word, 0x7f)
+            | bytes_equal(word, b'\\')
+            | bytes_equal(word, quote_byte);
+        if to_escape == 0 {
+            at += 8;
             continue;
         }
+        let i = at + (to_escape.trailing_zeros() / 8) as usize;
+        at = i + 1;
+        let Some(&b) = data.get(i) else {
+            break;
+        };
         if let Some(run) = text.get(run_start..i) {
             out.push_str(run);
         }
@@ -238,6 +294,57 @@ mod tests {
         assert_eq!(repr_bytes(b"it's", "b"), "b\"it's\"");
         assert_eq!(repr_bytes(b"'\"", "b"), "b'\\'\"'");
         assert_eq!(repr_bytes(b"\x00\t\xff", ""), "'\\x00\\t\\xff'");
+    }
+
+    /// `repr` of an ASCII `str` by the rules, one byte at a time.
+    fn naive_ascii_repr(data: &[u8]) -> String {
+        let quote = if data.contains(&b'\'') && !data.contains(&b'"') {
+            b'"'
+        } else {
+            b'\''
+        };
+        let mut out = String::from(char::from(quote));
+        for &b in data {
+            match b {
+                b'\\' => out.push_str("\\\\"),
+                b'\t' => out.push_str("\\t"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                _ if b == quote => {
+                    out.push('\\');
+                    out.push(char::from(b));
+                }
+                0x20..=0x7e => out.push(char::from(b)),
+                _ => out.push_str(&format!("\\x{b:02x}")),
+            }
+        }
+        out.push(char::from(quote));
+        out
+    }
+
+    #[test]
+    fn ascii_str3_matches_the_rules_at_every_length_and_position() {
+        let v = PyVersion::new(3, 11);
+        let specials = [
+            b'\'', b'"', b'\\', b'\n', b'\t', b'\r', 0x01, 0x1f, 0x7f, b' ', b'~',
+        ];
+        for len in 0usize..80 {
+            for &special in &specials {
+                for &other in &specials {
+                    for at in [0, len / 3, len / 2, len.saturating_sub(1)] {
+                        let mut data = vec![b'x'; len];
+                        if let Some(b) = data.get_mut(at) {
+                            *b = special;
+                        }
+                        if let Some(b) = data.get_mut(len.saturating_sub(1 + at)) {
+                            *b = other;
+                        }
+                        let s = PyStr::new(&data, false);
+                        assert_eq!(repr_str3(&s, v), naive_ascii_repr(&data), "{data:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
