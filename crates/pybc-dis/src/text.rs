@@ -83,6 +83,9 @@ pub struct TextPrinter<'a> {
     code_reprs: RefCell<CodeReprs>,
 }
 
+/// The reprs of code objects kept for their second use, in bytes of text.
+const CODE_REPRS_KEPT: usize = 64 << 10;
+
 /// The `repr` of each code object shown so far, one after the other in
 /// `text`, by the code object's address.
 #[derive(Default)]
@@ -197,6 +200,13 @@ impl<'a> TextPrinter<'a> {
         if let Some(shown) = known.get(&key).and_then(|range| text.get(range.clone())) {
             out.push_str(shown);
             return;
+        }
+        if text.len() > CODE_REPRS_KEPT {
+            // Memory stays that of the module: a module of many functions
+            // loads them all before listing any, and finds them here no
+            // more (their reprs are then worked out again).
+            text.clear();
+            known.clear();
         }
         let start = text.len();
         pybc_repr::repr_into(text, obj, self.dialect.rules.version, &|c| {
