@@ -981,23 +981,26 @@ fn line_starts(
     d: Dialect,
     raw: &[RawOp],
     lines: Option<&[LineRange]>,
-    mut reused: Vec<(u32, Option<i64>)>,
+    reused: Vec<(u32, Option<i64>)>,
 ) -> Vec<(u32, Option<i64>)> {
-    reused.clear();
-    let mut line_starts: Vec<(u32, Option<i64>)> = Vec::new();
+    let mut line_starts = reused;
+    line_starts.clear();
     match (d.rules.line_table, d.rules.layout) {
         (LineTable::Lnotab { .. }, _) => {
-            line_starts = lnotab_line_starts(code, d.rules.line_table)
-                .into_iter()
-                .map(|(offset, line)| (offset, Some(line)))
-                .collect();
+            let starts = lnotab_line_starts(code, d.rules.line_table);
+            line_starts.extend(
+                starts
+                    .into_iter()
+                    .map(|(offset, line)| (offset, Some(line))),
+            );
         }
         (LineTable::LnotabWalk, _) => {
-            let offsets = raw.iter().map(|r| r.offset);
-            line_starts = lnotab_walk_starts(code, offsets)
-                .into_iter()
-                .map(|(offset, line)| (offset, Some(line)))
-                .collect();
+            let starts = lnotab_walk_starts(code, raw.iter().map(|r| r.offset));
+            line_starts.extend(
+                starts
+                    .into_iter()
+                    .map(|(offset, line)| (offset, Some(line))),
+            );
         }
         (LineTable::SetLineno, _) => {
             for r in raw {
@@ -1008,26 +1011,23 @@ fn line_starts(
         }
         // Merging equal neighbours (as `co_lines` does) changes no start.
         (_, layout) if lines.is_some() => {
-            line_starts = starts_of(lines.unwrap_or_default().iter().copied(), layout);
+            let ranges = lines.unwrap_or_default().iter().copied();
+            line_starts = starts_of(ranges, layout, line_starts);
         }
         (LineTable::Locations, layout) => {
-            line_starts = starts_into(location_ranges(code), layout, reused);
+            line_starts = starts_of(location_ranges(code), layout, line_starts);
         }
         (format, layout) => {
-            line_starts = starts_of(co_lines(code, format).into_iter(), layout);
+            line_starts = starts_of(co_lines(code, format).into_iter(), layout, line_starts);
         }
     }
     line_starts
 }
 
-/// `dict(findlinestarts(co))` from the ranges of `co_lines()`: where the
-/// line changes (3.13+ also where it becomes `None`).
-fn starts_of(ranges: impl Iterator<Item = LineRange>, layout: Layout) -> Vec<(u32, Option<i64>)> {
-    starts_into(ranges, layout, Vec::with_capacity(16))
-}
-
-/// [`starts_of`], into `starts` (empty).
-fn starts_into(
+/// `dict(findlinestarts(co))` from the ranges of `co_lines()`, into
+/// `starts` (empty): where the line changes (3.13+ also where it becomes
+/// `None`).
+fn starts_of(
     ranges: impl Iterator<Item = LineRange>,
     layout: Layout,
     starts: Vec<(u32, Option<i64>)>,
@@ -1039,7 +1039,7 @@ fn starts_into(
     }
 }
 
-/// [`starts_into`]; `NONE_STARTS`: a change to no line starts a line too
+/// [`starts_of`]; `NONE_STARTS`: a change to no line starts a line too
 /// (3.13+).
 fn starts_where<const NONE_STARTS: bool>(
     ranges: impl Iterator<Item = LineRange>,
